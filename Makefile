@@ -1,0 +1,75 @@
+# Development entry points for the enclave.networks collection.
+#   make demo   set up, build and install the collection, run the demo against the emulator
+#   make test   lint, sanity, unit and integration tests
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+# ansible-core 2.17 to 2.19 run on Python 3.10 to 3.12; prefer 3.11 when it is there.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+VERSION := $(shell sed -n 's/^version: *//p' galaxy.yml)
+BUILD := build
+TARBALL := $(BUILD)/enclave-networks-$(VERSION).tar.gz
+COLLECTIONS := $(BUILD)/collections
+STAGE := $(BUILD)/stage
+STAGED := $(STAGE)/ansible_collections/enclave/networks
+
+export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/$(COLLECTIONS)
+export ANSIBLE_NOCOLOR := 1
+export ANSIBLE_FORCE_COLOR := 0
+export ANSIBLE_STDOUT_CALLBACK := default
+export ANSIBLE_LOCALHOST_WARNING := false
+export ANSIBLE_INVENTORY_UNPARSED_WARNING := false
+
+.PHONY: help setup build install demo test lint stage sanity units integration emulator clean
+
+help:
+	@sed -n 's/^#   //p' Makefile
+
+setup: $(VENV)/.installed
+
+$(VENV)/.installed: requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+build: setup
+	mkdir -p $(BUILD)
+	$(BIN)/ansible-galaxy collection build --force --output-path $(BUILD) .
+
+# Install the tarball the way users do, into a collections path of its own.
+install: build
+	rm -rf $(COLLECTIONS)
+	$(BIN)/ansible-galaxy collection install --force -p $(COLLECTIONS) $(TARBALL)
+
+demo: install
+	$(BIN)/python tests/harness/with_emulator.py -- $(BIN)/ansible-playbook enclave.networks.demo
+
+# Start the emulator in the foreground, for trying the collection by hand.
+emulator: setup
+	PYTHONPATH=tests/emulator $(BIN)/python -m enclave_emulator --port $${PORT:-8080}
+
+test: lint sanity units integration
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+stage: setup
+	$(BIN)/python tests/harness/stage_collection.py $(STAGE)
+
+sanity: stage
+	cd $(STAGED) && $(CURDIR)/$(BIN)/ansible-test sanity --venv --python 3.11 --color no
+
+units: stage
+	cd $(STAGED) && PYTHONPATH=$(CURDIR)/$(STAGE):$(CURDIR)/tests/emulator \
+		$(CURDIR)/$(BIN)/pytest -q -p no:cacheprovider tests/unit tests/emulator/tests
+
+integration: install
+	PYTHONPATH=tests/emulator $(BIN)/pytest -q -p no:cacheprovider tests/integration
+
+clean:
+	rm -rf $(BUILD) $(VENV)

@@ -1,0 +1,54 @@
+# Copyright: Enclave collection contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+
+class ModuleDocFragment:
+    # The authentication and connection options of every module.
+    DOCUMENTATION = r"""
+options:
+  api_token:
+    description:
+      - Personal access token of an Enclave account, sent as a bearer token.
+      - Create one in the Enclave portal under account settings.
+      - If not set, the value of the E(ENCLAVE_TOKEN) environment variable is used, then E(ENCLAVE_API_KEY).
+    type: str
+    aliases: [token]
+  organisation_id:
+    description:
+      - ID of the organisation to manage, 32 hexadecimal digits (hyphens are accepted and removed).
+      - If not set, the value of the E(ENCLAVE_ORG_ID) environment variable is used.
+      - If neither is set, the collection reads the organisations the token can reach and uses the
+        only one; a token that reaches several organisations fails with a list of their names and ids.
+    type: str
+    aliases: [org_id]
+  api_url:
+    description:
+      - Base URL of the Enclave management API.
+      - If not set, the value of the E(ENCLAVE_API_URL) environment variable is used,
+        then V(https://api.enclave.io).
+    type: str
+  validate_certs:
+    description:
+      - Whether to verify the API server's TLS certificate.
+      - Set to V(false) only for a test server with a self-signed certificate.
+    type: bool
+    default: true
+  ca_path:
+    description:
+      - Path of a CA bundle file, or a directory of CA certificates, used to verify the API server.
+    type: path
+  timeout:
+    description:
+      - Time in seconds to wait for the API to connect and for each response.
+    type: float
+    default: 30
+requirements:
+  - requests >= 2.28.0
+notes:
+  - The module talks to the API from the host it runs on. With C(delegate_to: localhost) or a
+    C(connection: local) play, that is the controller, which then needs C(requests).
+  - Set the shared options once for a play with
+    C(module_defaults) and the C(group/enclave.networks.all) action group.
+"""
