@@ -15,7 +15,9 @@ TARBALL := $(BUILD)/enclave-networks-$(VERSION).tar.gz
 COLLECTIONS := $(BUILD)/collections
 STAGE := $(BUILD)/stage
 STAGED := $(STAGE)/ansible_collections/enclave/networks
-
+# ansible-test keeps its virtual environments and pip bootstrap under HOME; keep them in build/.
+TEST_HOME := $(CURDIR)/$(BUILD)/ansible-test-home
+VENV_PYTHON_VERSION = $(shell $(BIN)/python -c 'import sys; print("%d.%d" % sys.version_info[:2])')
 export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/$(COLLECTIONS)
 export ANSIBLE_NOCOLOR := 1
 export ANSIBLE_FORCE_COLOR := 0
@@ -62,10 +64,11 @@ stage: setup
 	$(BIN)/python tests/harness/stage_collection.py $(STAGE)
 
 sanity: stage
-	cd $(STAGED) && $(CURDIR)/$(BIN)/ansible-test sanity --venv --python 3.11 --color no
+	$(BIN)/python tests/harness/prepare_ansible_test.py $(TEST_HOME)
+	cd $(STAGED) && HOME=$(TEST_HOME) $(CURDIR)/$(BIN)/ansible-test sanity --venv --python $(VENV_PYTHON_VERSION) --color no
 
 units: stage
-	cd $(STAGED) && PYTHONPATH=$(CURDIR)/$(STAGE):$(CURDIR)/tests/emulator \
+	cd $(STAGED) && PYTHONPATH=$(CURDIR)/$(STAGE):tests/emulator \
 		$(CURDIR)/$(BIN)/pytest -q -p no:cacheprovider tests/unit tests/emulator/tests
 
 integration: install

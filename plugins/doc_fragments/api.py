@@ -47,8 +47,8 @@ options:
 requirements:
   - requests >= 2.28.0
 notes:
-  - The module talks to the API from the host it runs on. With C(delegate_to: localhost) or a
-    C(connection: local) play, that is the controller, which then needs C(requests).
+  - "The module talks to the API from the host it runs on. With C(delegate_to: localhost) or a
+    C(connection: local) play, that is the controller, which then needs C(requests)."
   - Set the shared options once for a play with
     C(module_defaults) and the C(group/enclave.networks.all) action group.
 """

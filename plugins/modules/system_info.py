@@ -13,7 +13,7 @@ description:
   - With O(system_id), returns the full details of that one system instead.
   - Systems waiting for approval are not enrolled yet and are not listed.
 author:
-  - Enclave collection contributors
+  - Enclave collection maintainers (@enclave-networks)
 options:
   system_id:
     description:

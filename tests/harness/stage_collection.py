@@ -2,6 +2,8 @@
 
 ansible-test only runs inside a directory of that shape. The copy holds the files git tracks
 plus new files that .gitignore does not exclude, so virtual environments and build output stay out.
+The copy gets a git repository of its own: ansible-test lists a collection's files through git,
+and the enclosing checkout ignores the build directory.
 """
 
 from __future__ import annotations
@@ -34,6 +36,8 @@ def main(argv):
         destination = os.path.join(target, path)
         os.makedirs(os.path.dirname(destination), exist_ok=True)
         shutil.copy2(os.path.join(ROOT, path), destination)
+    subprocess.run(["git", "init", "--quiet", target], check=True)
+    subprocess.run(["git", "add", "--all"], cwd=target, check=True)
     print(target)
     return 0
 

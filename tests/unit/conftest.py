@@ -51,7 +51,7 @@ class ScriptedServer:
             def _serve(self):
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length).decode() if length else ""
-                path, _, query = self.path.partition("?")
+                path, _separator, query = self.path.partition("?")
                 server.requests.append(
                     {"method": self.command, "path": path, "query": query, "headers": dict(self.headers), "body": body}
                 )
