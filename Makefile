@@ -69,10 +69,11 @@ sanity: stage
 
 units: stage
 	cd $(STAGED) && PYTHONPATH=$(CURDIR)/$(STAGE):tests/emulator \
-		$(CURDIR)/$(BIN)/pytest -q -p no:cacheprovider tests/unit tests/emulator/tests
+		$(CURDIR)/$(BIN)/pytest -q -p no:cacheprovider $(PYTEST_ARGS) tests/unit tests/emulator/tests
 
+# PYTEST_ARGS narrows a run, for example PYTEST_ARGS="-k system_info".
 integration: install
-	PYTHONPATH=tests/emulator $(BIN)/pytest -q -p no:cacheprovider tests/integration
+	PYTHONPATH=tests/emulator $(BIN)/pytest -q -p no:cacheprovider $(PYTEST_ARGS) tests/integration
 
 clean:
 	rm -rf $(BUILD) $(VENV)

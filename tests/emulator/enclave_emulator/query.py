@@ -1,0 +1,50 @@
+"""Query-string parameters with the API's parsing rules; a value that does not parse gives a 400."""
+
+from __future__ import annotations
+
+from .jsonbody import match_enum
+from .problems import validation_problem
+
+
+def _invalid(name, value):
+    return validation_problem({name: ["The value '{}' is not valid.".format(value)]})
+
+
+def get_int(query, name, minimum=None):
+    """Return an integer parameter, or None when it is absent or empty."""
+    value = query.get(name)
+    if value is None or value == "":
+        return None
+    try:
+        number = int(value.strip())
+    except ValueError as error:
+        raise _invalid(name, value) from error
+    if minimum is not None and number < minimum:
+        raise validation_problem({name: [f"The value '{value}' is not valid; it must be {minimum} or more."]})
+    return number
+
+
+def get_bool(query, name):
+    """Return a boolean parameter; ``true`` and ``false`` match in any case (C# sends ``True``)."""
+    value = query.get(name)
+    if value is None or value == "":
+        return False
+    text = value.strip().lower()
+    if text == "true":
+        return True
+    if text == "false":
+        return False
+    raise _invalid(name, value)
+
+
+def get_enum(query, name, members):
+    """Return an enum parameter as its member name (any case, or the member's position), or None."""
+    value = query.get(name)
+    if value is None or value == "":
+        return None
+    member = match_enum(value, members)
+    if member is None:
+        raise validation_problem(
+            {name: ["The value '{}' is not valid. Valid values: {}.".format(value, ", ".join(members))]}
+        )
+    return member
