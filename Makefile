@@ -18,6 +18,10 @@ STAGED := $(STAGE)/ansible_collections/enclave/networks
 # ansible-test keeps its virtual environments and pip bootstrap under HOME; keep them in build/.
 TEST_HOME := $(CURDIR)/$(BUILD)/ansible-test-home
 VENV_PYTHON_VERSION = $(shell $(BIN)/python -c 'import sys; print("%d.%d" % sys.version_info[:2])')
+# Older ansible-core releases that sanity also runs against, each in a virtual environment of its own;
+# requirements-dev.txt pins the newest. Together they cover requires_ansible in meta/runtime.yml.
+OLDER_CORE_VERSIONS := 2.17.14 2.18.19
+CORE_VENVS := $(BUILD)/core-venvs
 export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/$(COLLECTIONS)
 export ANSIBLE_NOCOLOR := 1
 export ANSIBLE_FORCE_COLOR := 0
@@ -25,7 +29,8 @@ export ANSIBLE_STDOUT_CALLBACK := default
 export ANSIBLE_LOCALHOST_WARNING := false
 export ANSIBLE_INVENTORY_UNPARSED_WARNING := false
 
-.PHONY: help setup build install demo test lint stage sanity units integration emulator clean
+.PHONY: help setup build install demo test lint stage sanity sanity-older units emulator-tests integration \
+	changelog emulator clean
 
 help:
 	@sed -n 's/^#   //p' Makefile
@@ -54,11 +59,15 @@ demo: install
 emulator: setup
 	PYTHONPATH=tests/emulator $(BIN)/python -m enclave_emulator --port $${PORT:-8080}
 
-test: lint sanity units integration
+test: lint sanity sanity-older units emulator-tests integration
 
-lint: setup
+# ansible-lint and antsibull-docs call ansible-doc and ansible-playbook, so the venv's bin goes on PATH.
+lint: stage
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/ansible-lint --nocolor
+	$(BIN)/antsibull-changelog lint
+	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/antsibull-docs lint-collection-docs --plugin-docs $(STAGED)
 
 stage: setup
 	$(BIN)/python tests/harness/stage_collection.py $(STAGE)
@@ -67,13 +76,31 @@ sanity: stage
 	$(BIN)/python tests/harness/prepare_ansible_test.py $(TEST_HOME)
 	cd $(STAGED) && HOME=$(TEST_HOME) $(CURDIR)/$(BIN)/ansible-test sanity --venv --python $(VENV_PYTHON_VERSION) --color no
 
+sanity-older: $(addprefix sanity-core-,$(OLDER_CORE_VERSIONS))
+
+sanity-core-%: stage
+	test -x $(CORE_VENVS)/$*/bin/ansible-test || \
+		{ $(PYTHON) -m venv $(CORE_VENVS)/$* && $(CORE_VENVS)/$*/bin/pip install --quiet ansible-core==$*; }
+	$(CORE_VENVS)/$*/bin/python tests/harness/prepare_ansible_test.py $(TEST_HOME)
+	cd $(STAGED) && HOME=$(TEST_HOME) $(CURDIR)/$(CORE_VENVS)/$*/bin/ansible-test sanity --venv \
+		--python $(VENV_PYTHON_VERSION) --color no
+
 units: stage
-	cd $(STAGED) && PYTHONPATH=$(CURDIR)/$(STAGE):tests/emulator \
-		$(CURDIR)/$(BIN)/pytest -q -p no:cacheprovider $(PYTEST_ARGS) tests/unit tests/emulator/tests
+	$(BIN)/python tests/harness/prepare_ansible_test.py $(TEST_HOME)
+	cd $(STAGED) && HOME=$(TEST_HOME) $(CURDIR)/$(BIN)/ansible-test units --venv --python $(VENV_PYTHON_VERSION) \
+		--color no
+
+emulator-tests: setup
+	PYTHONPATH=tests/emulator $(BIN)/pytest -q -p no:cacheprovider $(PYTEST_ARGS) tests/emulator/tests
 
 # PYTEST_ARGS narrows a run, for example PYTEST_ARGS="-k system_info".
 integration: install
 	PYTHONPATH=tests/emulator $(BIN)/pytest -q -p no:cacheprovider $(PYTEST_ARGS) tests/integration
+
+# Regenerate CHANGELOG.rst for the version in galaxy.yml from changelogs/fragments.
+changelog: setup
+	rm -f changelogs/changelog.yaml
+	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/antsibull-changelog release --version $(VERSION)
 
 clean:
 	rm -rf $(BUILD) $(VENV)

@@ -31,5 +31,13 @@ def test_galaxy_version_matches_user_agent_version():
     assert load_yaml("galaxy.yml")["version"] == COLLECTION_VERSION
 
 
+def test_changelog_latest_release_matches_galaxy_version():
+    releases = load_yaml("changelogs", "changelog.yaml")["releases"]
+    latest = max(releases, key=lambda version: tuple(int(part) for part in version.split(".")))
+
+    assert latest == load_yaml("galaxy.yml")["version"]
+    assert latest == COLLECTION_VERSION
+
+
 def test_requires_ansible_declared():
     assert load_yaml("meta", "runtime.yml")["requires_ansible"].startswith(">=")
