@@ -109,6 +109,40 @@ def test_installed_module_runs_by_fqcn(installed):
     ]
 
 
+def test_module_without_requests_names_library(installed, tmp_path):
+    # A virtual environment made without pip holds only the standard library, so requests is missing.
+    bare = tmp_path / "bare"
+    run([sys.executable, "-m", "venv", "--without-pip", str(bare)])
+    env = dict(
+        os.environ,
+        ANSIBLE_COLLECTIONS_PATH=str(installed[1]),
+        ANSIBLE_STDOUT_CALLBACK="default",
+        ANSIBLE_NOCOLOR="1",
+        ANSIBLE_LOCALHOST_WARNING="false",
+        ANSIBLE_INVENTORY_UNPARSED_WARNING="false",
+        ENCLAVE_TOKEN=DEMO_TOKEN,
+        ENCLAVE_API_URL="http://127.0.0.1:9",
+    )
+    result = subprocess.run(
+        [
+            os.path.join(BIN, "ansible"),
+            "localhost",
+            "-m",
+            "enclave.networks.system_info",
+            "-e",
+            "ansible_python_interpreter=" + str(bare / "bin" / "python"),
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        check=False,
+    )
+
+    assert result.returncode != 0
+    assert "Failed to import the required Python library (requests)" in result.stdout
+
+
 def test_installed_docs_render(installed):
     collections = installed[1]
     env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=str(collections))
