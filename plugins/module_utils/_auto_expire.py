@@ -1,0 +1,114 @@
+# Copyright: Enclave collection contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""PRIVATE: expiry schedules set through the enable-until routes (the API's AutoExpireModel).
+
+The API body is {timeZoneId, expiryDateTime, expiryAction}. Systems, enrolment keys and policies all
+take it, each with its own expiry actions.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+from ._errors import EnclaveError
+
+# Date, time and an optional UTC offset. The API writes seven fractional digits and either Z or +00:00;
+# datetime.fromisoformat cannot read either form before Python 3.11.
+_TIMESTAMP = re.compile(
+    r"^(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})[Tt ]"
+    r"(?P<hour>\d{2}):(?P<minute>\d{2})(?::(?P<second>\d{2})(?:[.,](?P<fraction>\d+))?)?"
+    r"(?P<offset>[Zz]|[+-]\d{2}:?\d{2})?$"
+)
+
+
+def auto_expire_spec(actions):
+    """Return the argument spec of an expiry option; actions maps each module choice to the API's ExpiryAction."""
+    return {
+        "type": "dict",
+        "options": {
+            "expiry": {"type": "str", "required": True},
+            "time_zone_id": {"type": "str"},
+            "action": {"type": "str", "choices": sorted(actions), "default": "disable"},
+        },
+    }
+
+
+def parse_timestamp(text):
+    """Parse an ISO 8601 date and time into an aware UTC datetime; a value without an offset is UTC.
+
+    Raises ValueError for anything else, a date without a time included.
+    """
+    match = _TIMESTAMP.match(text.strip()) if isinstance(text, str) else None
+    if not match:
+        raise ValueError("not an ISO 8601 date and time: {0!r}".format(text))
+    fraction = (match.group("fraction") or "0")[:6].ljust(6, "0")
+    value = datetime.datetime(
+        int(match.group("year")),
+        int(match.group("month")),
+        int(match.group("day")),
+        int(match.group("hour")),
+        int(match.group("minute")),
+        int(match.group("second") or 0),
+        int(fraction),
+        tzinfo=_offset(match.group("offset")),
+    )
+    return value.astimezone(datetime.timezone.utc)
+
+
+def _offset(text):
+    if not text or text in ("Z", "z"):
+        return datetime.timezone.utc
+    sign = -1 if text[0] == "-" else 1
+    digits = text[1:].replace(":", "")
+    hours, minutes = int(digits[:2]), int(digits[2:])
+    if hours > 23 or minutes > 59:
+        raise ValueError("invalid UTC offset: {0!r}".format(text))
+    return datetime.timezone(sign * datetime.timedelta(hours=hours, minutes=minutes))
+
+
+def format_timestamp(value):
+    """Format an aware datetime in UTC with a Z suffix, with microseconds only when there are some."""
+    value = value.astimezone(datetime.timezone.utc)
+    text = value.strftime("%Y-%m-%dT%H:%M:%S")
+    if value.microsecond:
+        text += ".{0:06d}".format(value.microsecond)
+    return text + "Z"
+
+
+def wanted_auto_expire(option_name, value, actions):
+    """Return the AutoExpireModel body for an expiry option's value.
+
+    Raises EnclaveError naming the option and the value when the expiry is not an ISO 8601 date and time.
+    """
+    try:
+        expiry = parse_timestamp(value["expiry"])
+    except ValueError:
+        raise EnclaveError(
+            "{0}.expiry '{1}' is invalid: expected an ISO 8601 date and time such as 2026-12-31T17:00:00Z "
+            "or 2026-12-31T18:00:00+01:00.".format(option_name, value["expiry"])
+        ) from None
+    return {
+        "timeZoneId": value.get("time_zone_id"),
+        "expiryDateTime": format_timestamp(expiry),
+        "expiryAction": actions[value["action"]],
+    }
+
+
+def auto_expire_matches(current, wanted):
+    """Tell whether the API's current AutoExpireModel already has the wanted expiry and action.
+
+    The expiry times are compared as instants, so 17:00:00Z and 17:00:00.0000000+00:00 match. The time
+    zone counts only when wanted sets one.
+    """
+    if not isinstance(current, dict):
+        return False
+    try:
+        current_expiry = parse_timestamp(current.get("expiryDateTime"))
+    except ValueError:
+        return False
+    if current_expiry != parse_timestamp(wanted["expiryDateTime"]):
+        return False
+    if str(current.get("expiryAction") or "").lower() != wanted["expiryAction"].lower():
+        return False
+    return wanted["timeZoneId"] is None or current.get("timeZoneId") == wanted["timeZoneId"]
