@@ -52,3 +52,59 @@ notes:
   - Set the shared options once for a play with
     C(module_defaults) and the C(group/enclave.networks.all) action group.
 """
+
+    # The same options for the inventory plugin, which reads environment variables through Ansible's
+    # configuration (env:) where modules use env_fallback. With several env entries, the last one set wins.
+    INVENTORY = r"""
+options:
+  api_token:
+    description:
+      - Personal access token of an Enclave account, sent as a bearer token.
+      - Create one in the Enclave portal under account settings.
+      - If not set, the value of the E(ENCLAVE_TOKEN) environment variable is used, then E(ENCLAVE_API_KEY).
+      - May be a template, such as V({{ vault_enclave_token }}) or a lookup; extra variables are available.
+    type: str
+    aliases: [token]
+    env:
+      - name: ENCLAVE_API_KEY
+      - name: ENCLAVE_TOKEN
+  organisation_id:
+    description:
+      - ID of the organisation whose systems to list, 32 hexadecimal digits (hyphens are accepted and removed).
+      - If not set, the value of the E(ENCLAVE_ORG_ID) environment variable is used.
+      - If neither is set, the plugin reads the organisations the token can reach and uses the
+        only one, which costs one request; a token that reaches several organisations fails with a
+        list of their names and ids.
+      - May be a template.
+    type: str
+    aliases: [org_id]
+    env:
+      - name: ENCLAVE_ORG_ID
+  api_url:
+    description:
+      - Base URL of the Enclave management API.
+      - If not set, the value of the E(ENCLAVE_API_URL) environment variable is used,
+        then V(https://api.enclave.io).
+      - May be a template.
+    type: str
+    env:
+      - name: ENCLAVE_API_URL
+  validate_certs:
+    description:
+      - Whether to verify the API server's TLS certificate.
+      - Set to V(false) only for a test server with a self-signed certificate.
+    type: bool
+    default: true
+  ca_path:
+    description:
+      - Path of a CA bundle file, or a directory of CA certificates, used to verify the API server.
+      - May be a template.
+    type: path
+  timeout:
+    description:
+      - Time in seconds to wait for the API to connect and for each response.
+    type: float
+    default: 30
+requirements:
+  - requests >= 2.28.0 on the controller
+"""
