@@ -7,6 +7,7 @@ from __future__ import annotations
 from ansible.module_utils.basic import env_fallback
 
 from ._client import DEFAULT_TIMEOUT
+from ._retry import DEFAULT_RETRIES, DEFAULT_RETRY_MAX_DELAY
 
 
 def api_argument_spec():
@@ -30,6 +31,8 @@ def api_argument_spec():
         "validate_certs": {"type": "bool", "default": True},
         "ca_path": {"type": "path"},
         "timeout": {"type": "float", "default": DEFAULT_TIMEOUT},
+        "retries": {"type": "int", "default": DEFAULT_RETRIES},
+        "retry_max_delay": {"type": "float", "default": DEFAULT_RETRY_MAX_DELAY},
     }
 
 
@@ -42,4 +45,6 @@ def client_options(params):
         "validate_certs": params.get("validate_certs", True),
         "ca_path": params.get("ca_path"),
         "timeout": params.get("timeout", DEFAULT_TIMEOUT),
+        "retries": params.get("retries", DEFAULT_RETRIES),
+        "retry_max_delay": params.get("retry_max_delay", DEFAULT_RETRY_MAX_DELAY),
     }

@@ -10,12 +10,19 @@ from ._arguments import api_argument_spec, client_options
 from ._client import HAS_REQUESTS, REQUESTS_IMPORT_ERROR, EnclaveClient
 from ._errors import EnclaveError
 
+# Ansible passes the -v count to modules; at this level the result lists the client's retries.
+RETRY_LOG_VERBOSITY = 3
+
 
 class EnclaveModule:
     """Build the AnsibleModule with the shared options and one EnclaveClient, and report API errors.
 
     Subclasses set argument_spec (and optionally module_kwargs) and implement run(), which returns
     the module result.
+
+    A module cannot print to the controller's display, so each retry of the client is written to
+    the managed host's system log with module.log and kept in retry_log. At -vvv or more, execute()
+    and fail() return those lines as api_retries.
     """
 
     argument_spec = {}
@@ -28,11 +35,12 @@ class EnclaveModule:
         kwargs.update(self.module_kwargs)
         self.module = AnsibleModule(argument_spec=spec, **kwargs)
         self.params = self.module.params
+        self.retry_log = []
 
         if not HAS_REQUESTS:
             self.module.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
         try:
-            self.client = EnclaveClient(**client_options(self.params))
+            self.client = EnclaveClient(log=self._log_retry, **client_options(self.params))
         except EnclaveError as error:
             self.fail(error)
 
@@ -45,8 +53,17 @@ class EnclaveModule:
             result = self.run()
         except EnclaveError as error:
             self.fail(error)
-        self.module.exit_json(**result)
+        self.module.exit_json(**self._with_retry_log(result))
 
     def fail(self, error, **result):
         """Fail the task with the error's message and its structured details under 'failure'."""
-        self.module.fail_json(msg=str(error), failure=error.to_failure(), **result)
+        self.module.fail_json(msg=str(error), failure=error.to_failure(), **self._with_retry_log(result))
+
+    def _log_retry(self, line):
+        self.retry_log.append(line)
+        self.module.log(line)
+
+    def _with_retry_log(self, result):
+        if self.retry_log and self.module._verbosity >= RETRY_LOG_VERBOSITY:
+            result = dict(result, api_retries=list(self.retry_log))
+        return result

@@ -12,15 +12,28 @@ from __future__ import annotations
 import os
 import platform
 import re
+import time
 import traceback
 from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import quote, urlsplit
 
 from ._errors import EnclaveError, ProblemDetailsError
+from ._retry import (
+    DEFAULT_RETRIES,
+    DEFAULT_RETRY_BASE_DELAY,
+    DEFAULT_RETRY_MAX_DELAY,
+    GATEWAY_STATUSES,
+    IDEMPOTENT_METHODS,
+    MAX_RETRIES,
+    RETRYABLE_STATUSES,
+    RetryPolicy,
+    parse_retry_after,
+)
 from ._version import COLLECTION_NAME, COLLECTION_VERSION
 
 try:
     import requests
+    from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
 
     HAS_REQUESTS = True
     REQUESTS_IMPORT_ERROR = None
@@ -94,7 +107,16 @@ class EnclaveClient:
         validate_certs=True,
         ca_path=None,
         timeout=DEFAULT_TIMEOUT,
+        retries=DEFAULT_RETRIES,
+        retry_max_delay=DEFAULT_RETRY_MAX_DELAY,
+        retry_base_delay=DEFAULT_RETRY_BASE_DELAY,
+        log=None,
     ):
+        """Check the options and open the session; nothing is sent until the first request.
+
+        log, when given, is called with one line of text per retry: the method, path, failure and
+        delay, never the token. Modules collect the lines; the inventory plugin passes display.vvv.
+        """
         if not HAS_REQUESTS:
             raise EnclaveError("The Python package 'requests' is required to talk to the Enclave API.")
         if not api_token:
@@ -111,9 +133,21 @@ class EnclaveClient:
             raise EnclaveError("timeout '{0}' is invalid: expected a number of seconds above 0.".format(timeout))
         if ca_path and not os.path.exists(ca_path):
             raise EnclaveError("ca_path '{0}' does not exist: give a CA bundle file or directory.".format(ca_path))
+        if isinstance(retries, bool) or not isinstance(retries, int) or not 0 <= retries <= MAX_RETRIES:
+            raise EnclaveError(
+                "retries '{0}' is invalid: expected a whole number from 0 to {1}.".format(retries, MAX_RETRIES)
+            )
+        if retry_max_delay is None or retry_max_delay < 0:
+            raise EnclaveError(
+                "retry_max_delay '{0}' is invalid: expected a number of seconds, 0 or more.".format(retry_max_delay)
+            )
 
         self.api_url = normalise_api_url(api_url)
         self.timeout = timeout
+        self.retry_policy = RetryPolicy(retries, retry_max_delay, retry_base_delay)
+        self._log = log
+        # Tests replace this to record the delays without waiting.
+        self._sleep = time.sleep
         self._token = api_token
         self._organisation_id = normalise_organisation_id(organisation_id) if organisation_id else None
 
@@ -172,8 +206,17 @@ class EnclaveClient:
     def get(self, path, params=None):
         return self.request("GET", path, params=params)
 
-    def post(self, path, body=None):
-        return self.request("POST", path, body=body)
+    def post(self, path, body=None, find_created=None):
+        """Send POST, which creates an object and so is not safe to repeat blindly.
+
+        find_created, when given, is called without arguments after a failure that leaves unknown
+        whether the API created the object: a read timeout, a connection lost after the request was
+        sent, or HTTP 502, 503 or 504. It returns the object that attempt created, in the form the
+        POST returns, or None when there is none; only then is the POST sent again. Without it, such a
+        failure is raised at once. Failures before the request reached the API, and HTTP 429, are
+        retried either way.
+        """
+        return self.request("POST", path, body=body, find_created=find_created)
 
     def put(self, path, body=None):
         return self.request("PUT", path, body=body)
@@ -185,53 +228,141 @@ class EnclaveClient:
         """Send DELETE, with a JSON body for the bulk routes that take a list of ids."""
         return self.request("DELETE", path, body=body)
 
-    def request(self, method, path, params=None, body=None):
-        """Send one request and return its decoded JSON body, or None for an empty body.
+    def request(self, method, path, params=None, body=None, find_created=None):
+        """Send a request, repeating it after transient failures, and return its decoded JSON body.
 
+        Returns None for an empty body. HTTP 429, 502, 503 and 504, lost connections and read
+        timeouts are retried up to retry_policy.retries times, waiting as Retry-After asks or with
+        exponential backoff. A POST after an ambiguous failure is handled as post() describes.
         Raises ProblemDetailsError for an HTTP error status and EnclaveError for a transport failure
-        or a success response whose body is not JSON.
+        or a success response whose body is not JSON; both carry the number of attempts made.
         """
         url = self.api_url + path
         kwargs = {"params": params, "timeout": self.timeout}
         if body is not None:
             # json= sets Content-Type: application/json, for DELETE bodies too.
             kwargs["json"] = body
-        try:
-            response = self._session.request(method, url, **kwargs)
-        except requests.exceptions.SSLError as error:
-            raise EnclaveError(
-                self._redact(
-                    "{0} {1} failed: TLS verification of {2} failed ({3}). Give the CA bundle in ca_path, "
-                    "or set validate_certs to false for a test server.".format(method, path, self.api_url, error)
-                ),
-                method=method,
-                path=path,
-            ) from None
-        except requests.exceptions.Timeout:
-            raise EnclaveError(
-                "{0} {1} timed out after {2} seconds; raise timeout or check the network to {3}.".format(
-                    method, path, self.timeout, self.api_url
-                ),
-                method=method,
-                path=path,
-            ) from None
-        except requests.exceptions.RequestException as error:
-            raise EnclaveError(
-                self._redact(
-                    "{0} {1} failed: could not reach {2} ({3}).".format(
-                        method, path, self.api_url, type(error).__name__ + ": " + str(error)
-                    )
-                ),
-                method=method,
-                path=path,
-            ) from None
-        return self._decode(method, path, response)
+        policy = self.retry_policy
+        attempt = 0
+        while True:
+            attempt += 1
+            response = failure = None
+            try:
+                response = self._session.request(method, url, **kwargs)
+            except requests.exceptions.RequestException as exception:
+                failure = exception
 
-    def _decode(self, method, path, response):
-        if response.status_code >= 400:
-            raise ProblemDetailsError.from_response(
-                method, path, response.status_code, response.headers.get("Content-Type"), self._redact(response.text)
+            if failure is not None:
+                sent = _request_was_sent(failure)
+                if sent is None:
+                    # TLS and request-building errors come out the same on every attempt.
+                    raise self._transport_error(method, path, failure, attempt)
+                cause = _transport_cause(failure, self.timeout)
+                delay = policy.backoff(attempt)
+            elif response.status_code in RETRYABLE_STATUSES:
+                sent = response.status_code in GATEWAY_STATUSES
+                cause = "HTTP {0}".format(response.status_code)
+                retry_after = parse_retry_after(response.headers.get("Retry-After"))
+                delay = policy.delay_after_status(attempt, retry_after)
+                if delay is None:
+                    raise _with_sentence(
+                        self._status_error(method, path, response, attempt),
+                        "The API asked to wait {0:g} seconds before retrying, longer than retry_max_delay "
+                        "({1:g}); raise retry_max_delay to wait that long.".format(retry_after, policy.max_delay),
+                    )
+            else:
+                return self._decode(method, path, response, attempt)
+
+            if attempt >= policy.max_attempts:
+                raise self._final_error(method, path, response, failure, attempt)
+            if sent and method not in IDEMPOTENT_METHODS:
+                found = self._recover_created(method, path, response, failure, attempt, cause, delay, find_created)
+                if found is not None:
+                    return found
+                continue
+            self._note(
+                "{0} {1} failed with {2} on attempt {3} of {4}; retrying in {5:.1f} seconds.".format(
+                    method, path, cause, attempt, policy.max_attempts, delay
+                )
             )
+            self._sleep(delay)
+
+    def _recover_created(self, method, path, response, failure, attempt, cause, delay, find_created):
+        """Wait, then return what find_created finds after an ambiguous create, or None to send it again."""
+        if find_created is None:
+            raise _with_sentence(
+                self._final_error(method, path, response, failure, attempt),
+                "The API may have acted on the request before the failure, so it was not sent again; "
+                "check whether the object exists before running the task again.",
+            )
+        self._note(
+            "{0} {1} failed with {2} on attempt {3} of {4} after the request was sent; looking for the "
+            "created object in {5:.1f} seconds before sending it again.".format(
+                method, path, cause, attempt, self.retry_policy.max_attempts, delay
+            )
+        )
+        self._sleep(delay)
+        try:
+            found = find_created()
+        except EnclaveError as error:
+            raise EnclaveError(
+                "{0} {1} failed with {2} after the request was sent, and looking for the object it may have "
+                "created failed too: {3}".format(method, path, cause, error),
+                method=method,
+                path=path,
+                attempts=attempt,
+            ) from None
+        if found is not None:
+            self._note(
+                "{0} {1}: found the object the failed attempt created; not sending it again.".format(method, path)
+            )
+        return found
+
+    def _final_error(self, method, path, response, failure, attempts):
+        if failure is not None:
+            return self._transport_error(method, path, failure, attempts)
+        return self._status_error(method, path, response, attempts)
+
+    def _status_error(self, method, path, response, attempts):
+        return ProblemDetailsError.from_response(
+            method,
+            path,
+            response.status_code,
+            response.headers.get("Content-Type"),
+            self._redact(response.text),
+            attempts=attempts,
+        )
+
+    def _transport_error(self, method, path, failure, attempts):
+        """Build the EnclaveError for a request that got no usable response."""
+        if isinstance(failure, requests.exceptions.SSLError):
+            message = (
+                "{0} {1} failed: TLS verification of {2} failed ({3}). Give the CA bundle in ca_path, "
+                "or set validate_certs to false for a test server.".format(method, path, self.api_url, failure)
+            )
+        elif isinstance(failure, requests.exceptions.Timeout):
+            message = "{0} {1} timed out after {2} seconds; raise timeout or check the network to {3}.".format(
+                method, path, self.timeout, self.api_url
+            )
+        elif _request_was_sent(failure):
+            message = "{0} {1} failed: the connection to {2} broke after the request was sent ({3}).".format(
+                method, path, self.api_url, type(failure).__name__ + ": " + str(failure)
+            )
+        else:
+            message = "{0} {1} failed: could not reach {2} ({3}).".format(
+                method, path, self.api_url, type(failure).__name__ + ": " + str(failure)
+            )
+        if attempts > 1:
+            message += " Gave up after {0} attempts.".format(attempts)
+        return EnclaveError(self._redact(message), method=method, path=path, attempts=attempts)
+
+    def _note(self, line):
+        if self._log is not None:
+            self._log(self._redact(line))
+
+    def _decode(self, method, path, response, attempts=1):
+        if response.status_code >= 400:
+            raise self._status_error(method, path, response, attempts)
         if not response.content:
             return None
         try:
@@ -374,3 +505,43 @@ def _page_parts(path, body):
             path=path,
         )
     return body["items"], body["metadata"]
+
+
+def _request_was_sent(failure):
+    """Return whether a failed request may have reached the API.
+
+    False when no connection was made, True when the connection broke or timed out after the
+    request went out, and None for a failure that no repeat can fix (TLS, an invalid URL).
+    """
+    if isinstance(failure, requests.exceptions.SSLError):
+        return None
+    if isinstance(failure, requests.exceptions.ConnectTimeout):
+        return False
+    if isinstance(failure, (requests.exceptions.ReadTimeout, requests.exceptions.ChunkedEncodingError)):
+        return True
+    if isinstance(failure, requests.exceptions.ConnectionError):
+        # requests wraps urllib3's MaxRetryError, whose reason is the error that ended the attempt.
+        reason = failure.args[0] if failure.args else None
+        reason = getattr(reason, "reason", reason)
+        return not isinstance(reason, (NewConnectionError, ConnectTimeoutError))
+    return None
+
+
+def _transport_cause(failure, timeout):
+    """Describe a transport failure in a few words, for the retry log."""
+    if isinstance(failure, requests.exceptions.ConnectTimeout):
+        return "a connection timeout"
+    if isinstance(failure, requests.exceptions.ReadTimeout):
+        return "no response within {0:g} seconds".format(timeout)
+    if isinstance(failure, requests.exceptions.ChunkedEncodingError):
+        return "a connection broken while reading the response"
+    if _request_was_sent(failure):
+        return "a connection lost after the request was sent"
+    return "a connection failure"
+
+
+def _with_sentence(error, sentence):
+    """Append a sentence to an EnclaveError's message and return the error."""
+    error.message = error.message + " " + sentence
+    error.args = (error.message,)
+    return error

@@ -20,18 +20,20 @@ _SPACE = re.compile(r"\s+")
 class EnclaveError(Exception):
     """An error talking to the Enclave API: bad configuration, a transport failure or an unusable response."""
 
-    def __init__(self, message, method=None, path=None):
+    def __init__(self, message, method=None, path=None, attempts=None):
         super().__init__(message)
         self.message = message
         self.method = method
         self.path = path
+        # How many times the request was sent; None for errors raised before sending anything.
+        self.attempts = attempts
 
     def __str__(self):
         return self.message
 
     def to_failure(self):
         """Return the structured data a module adds to fail_json next to msg."""
-        failure = {"method": self.method, "path": self.path}
+        failure = {"method": self.method, "path": self.path, "attempts": self.attempts}
         return {key: value for key, value in failure.items() if value is not None}
 
 
@@ -65,7 +67,7 @@ class ProblemDetailsError(EnclaveError):
         self.errors = errors or {}
         self.excerpt = excerpt
         self.attempts = attempts
-        super().__init__(self._format(method, path), method=method, path=path)
+        super().__init__(self._format(method, path), method=method, path=path, attempts=attempts)
 
     @classmethod
     def from_response(cls, method, path, status, content_type, body, attempts=1):
