@@ -6,14 +6,17 @@ The first line on stdout is ``Enclave API emulator listening on http://127.0.0.1
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import signal
 import sys
 import threading
 
+from .faults import FaultError, parse_fault_option, parse_rules
 from .fixture_file import load_fixture_file
 from .generate import apply_generation
 from .server import EmulatorServer, validate_loopback_host
+from .tls import generate_tls_files
 
 LOG = logging.getLogger("enclave_emulator")
 
@@ -49,6 +52,19 @@ def parse_args(argv):
         metavar="STATUS",
         help="4xx status returned to requests without a User-Agent header (default 400)",
     )
+    parser.add_argument(
+        "--fault",
+        action="append",
+        default=[],
+        metavar="'METHOD PATH KIND[=VALUE] [ATTEMPTS]'",
+        help="inject a fault, such as 'GET /org/*/systems 503 1,2' (repeatable; see tests/emulator/README.md)",
+    )
+    parser.add_argument("--faults", metavar="PATH", help='JSON file of fault rules, {"rules": [...]}')
+    parser.add_argument(
+        "--tls-dir",
+        metavar="DIR",
+        help="serve HTTPS with a new CA and certificate written to DIR (ca.pem, server.pem, server-key.pem)",
+    )
     parser.add_argument("--verbose", action="store_true", help="log every request to stderr")
 
     args = parser.parse_args(argv)
@@ -61,7 +77,25 @@ def parse_args(argv):
     for option in ("generate_systems", "generate_unapproved"):
         if getattr(args, option) is not None and getattr(args, option) < 0:
             parser.error("--{} must be 0 or more.".format(option.replace("_", "-")))
+    try:
+        args.fault_rules = _fault_rules(args)
+    except (OSError, ValueError) as error:
+        parser.error(str(error))
     return args
+
+
+def _fault_rules(args):
+    """Return the rules of --faults followed by those of each --fault."""
+    rules = []
+    if args.faults:
+        with open(args.faults, encoding="utf-8") as handle:
+            try:
+                document = json.load(handle)
+            except ValueError as error:
+                raise FaultError("--faults {}: not valid JSON: {}".format(args.faults, error)) from error
+        rules.extend(parse_rules(document))
+    rules.extend(parse_fault_option(text) for text in args.fault)
+    return rules
 
 
 def main(argv=None):
@@ -86,6 +120,8 @@ def main(argv=None):
             host=args.host,
             port=args.port,
             missing_user_agent_status=args.missing_user_agent_status,
+            faults=args.fault_rules,
+            tls_files=generate_tls_files(args.tls_dir) if args.tls_dir else None,
         )
         server.start()
     except (OSError, ValueError) as error:

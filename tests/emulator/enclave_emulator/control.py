@@ -1,4 +1,4 @@
-"""Control endpoints under ``/_emulator/`` for tests: the request log and the whole state.
+"""Control endpoints under ``/_emulator/`` for tests: the request log, the whole state and the faults.
 
 They need no token, and only loopback clients are served. Their own requests are logged with
 ``"control": true`` and never appear in ``GET /_emulator/requests``.
@@ -9,6 +9,7 @@ from __future__ import annotations
 import ipaddress
 import json
 
+from .faults import FaultError, parse_rules
 from .generate import generate_fixture
 from .problems import status_problem, validation_problem
 from .store import FixtureError
@@ -43,6 +44,9 @@ def handle_control(emulator, method, path, raw_body, peer_address):
         (CONTROL_PREFIX + "/requests", "DELETE"): lambda: {"cleared": emulator.request_log.clear()},
         (CONTROL_PREFIX + "/state", "GET"): emulator.store.to_fixture,
         (CONTROL_PREFIX + "/state", "PUT"): lambda: _replace_state(emulator, raw_body),
+        (CONTROL_PREFIX + "/faults", "GET"): emulator.faults.to_dict,
+        (CONTROL_PREFIX + "/faults", "PUT"): lambda: _replace_faults(emulator, raw_body),
+        (CONTROL_PREFIX + "/faults", "DELETE"): lambda: {"cleared": emulator.faults.clear()},
     }
     handler = handlers.get((path, method))
     if handler is not None:
@@ -96,3 +100,17 @@ def _replace_state(emulator, raw_body):
             for org in emulator.store.orgs.values()
         ]
     return {"orgs": orgs, "tokens": len(emulator.store.tokens)}
+
+
+def _replace_faults(emulator, raw_body):
+    """Replace the fault rules with those of a ``{"rules": [...]}`` body and restart the attempt counts."""
+    try:
+        document = json.loads(raw_body or b"null")
+    except ValueError as error:
+        raise validation_problem({"faults": ["The body is not valid JSON: {}".format(error)]}) from error
+    try:
+        rules = parse_rules(document)
+    except FaultError as error:
+        raise validation_problem({"faults": [str(error)]}) from error
+    emulator.faults.set_rules(rules)
+    return emulator.faults.to_dict()

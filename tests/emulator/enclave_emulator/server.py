@@ -20,6 +20,7 @@ import urllib.parse
 from . import timestamps
 from .context import RequestContext
 from .control import handle_control, is_control_path
+from .faults import FaultPlan, send_with_fault
 from .fixture_file import load_fixture_file
 from .problems import (
     PROBLEM_CONTENT_TYPE,
@@ -78,6 +79,11 @@ class _ThreadingServer(http.server.ThreadingHTTPServer):
         self.address_family = family
         self.emulator = emulator
         super().__init__(address, handler)
+
+    def handle_error(self, request, client_address):
+        # Errors inside a request are answered with 500 by the handler, so what reaches here is a broken
+        # connection, such as a client that rejects the TLS certificate during the handshake.
+        LOG.debug("Connection from %s failed", client_address, exc_info=True)
 
 
 class RequestHandler(http.server.BaseHTTPRequestHandler):
@@ -159,12 +165,16 @@ class RequestHandler(http.server.BaseHTTPRequestHandler):
         status = 200
         content_type = JSON_CONTENT_TYPE
         headers = {}
+        fault = attempt = None
+        body = None
         try:
             raw_body = self._read_body()
             if control:
                 body = handle_control(emulator, self.command, path, raw_body, self.client_address[0])
             else:
-                body = self._handle_api(emulator, path, query_pairs, raw_body)
+                fault, attempt = emulator.faults.next_fault(self.command, path)
+                if fault is None or fault.handled:
+                    body = self._handle_api(emulator, path, query_pairs, raw_body)
         except ProblemError as problem:
             LOG.debug("Request %s %s failed with %d: %s", self.command, path, problem.status, problem)
             status, body, content_type = problem.status, problem.to_body(), PROBLEM_CONTENT_TYPE
@@ -176,7 +186,10 @@ class RequestHandler(http.server.BaseHTTPRequestHandler):
             status, body, content_type = 500, problem.to_body(), PROBLEM_CONTENT_TYPE
             headers = dict(PROBLEM_HEADERS)
 
-        self._send(status, body, content_type, headers)
+        if fault is None:
+            self._send(status, body, content_type, headers)
+        else:
+            status = send_with_fault(self, fault, status, body, content_type, headers)
         entry = {
             "time": timestamps.format_datetime(started_at),
             "method": self.command,
@@ -188,6 +201,11 @@ class RequestHandler(http.server.BaseHTTPRequestHandler):
         }
         if control:
             entry["control"] = True
+        if attempt is not None:
+            entry["attempt"] = attempt
+        if fault is not None:
+            entry["fault"] = fault.kind
+            entry["handled"] = fault.handled
         emulator.request_log.record(entry)
 
     def _handle_api(self, emulator, path, query_pairs, raw_body):
@@ -202,7 +220,7 @@ class RequestHandler(http.server.BaseHTTPRequestHandler):
             self.command,
             path,
             query_pairs,
-            "http://" + host,
+            emulator.scheme + "://" + host,
             raw_body,
             self.headers.get("Content-Type"),
             emulator.store,
@@ -257,7 +275,16 @@ class EmulatorServer:
     ``url`` reports after ``start()``.
     """
 
-    def __init__(self, fixture=None, log_path=None, host="127.0.0.1", port=0, missing_user_agent_status=400):
+    def __init__(
+        self,
+        fixture=None,
+        log_path=None,
+        host="127.0.0.1",
+        port=0,
+        missing_user_agent_status=400,
+        faults=None,
+        tls_files=None,
+    ):
         self.host = validate_loopback_host(host)
         self.port = port
         if missing_user_agent_status not in {status.value for status in http.HTTPStatus if 400 <= status < 500}:
@@ -267,6 +294,12 @@ class EmulatorServer:
         self.router = Router()
         register_all(self.router)
         self.request_log = RequestLog(log_path)
+        # Scripted faults (see faults.py); none unless given here or set through /_emulator/faults.
+        self.faults = FaultPlan()
+        if faults:
+            self.faults.set_rules(faults)
+        # A TlsFiles (tls.py) makes the server speak HTTPS with its certificate.
+        self.tls_files = tls_files
         self._httpd = None
         self._thread = None
 
@@ -274,13 +307,21 @@ class EmulatorServer:
     def url(self):
         """The base URL, such as ``http://127.0.0.1:45123``, without a trailing slash."""
         host = "[{}]".format(self.host) if ":" in self.host else self.host
-        return f"http://{host}:{self.port}"
+        return f"{self.scheme}://{host}:{self.port}"
+
+    @property
+    def scheme(self):
+        return "https" if self.tls_files else "http"
 
     def start(self):
         """Bind the port and serve requests on a daemon thread; returns self."""
         family = socket.AF_INET6 if ":" in self.host else socket.AF_INET
         self._httpd = _ThreadingServer((self.host, self.port), RequestHandler, self, family)
         self.port = self._httpd.server_address[1]
+        if self.tls_files:
+            self._httpd.socket = self.tls_files.server_context().wrap_socket(
+                self._httpd.socket, server_side=True, do_handshake_on_connect=False
+            )
         # A short poll interval lets stop() return quickly, which keeps per-test servers cheap.
         self._thread = threading.Thread(
             target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, name="enclave-emulator", daemon=True
@@ -291,6 +332,7 @@ class EmulatorServer:
 
     def stop(self):
         """Stop serving, close the port and the log file."""
+        self.faults.release()
         if self._httpd is not None:
             self._httpd.shutdown()
             self._httpd.server_close()
