@@ -163,10 +163,13 @@ class EnclaveClient:
         # workers would open a new connection per page beyond that; keep one per worker instead.
         adapter = requests.adapters.HTTPAdapter(pool_connections=1, pool_maxsize=MAX_PAGE_WORKERS)
         self._session.mount(self.api_url + "/", adapter)
+        # verify goes with every request: requests lets REQUESTS_CA_BUNDLE override a Session's verify,
+        # which would silently replace ca_path.
+        self._verify = True
         if not validate_certs:
-            self._session.verify = False
+            self._verify = False
         elif ca_path:
-            self._session.verify = ca_path
+            self._verify = ca_path
 
     @property
     def organisation_id(self):
@@ -238,7 +241,7 @@ class EnclaveClient:
         or a success response whose body is not JSON; both carry the number of attempts made.
         """
         url = self.api_url + path
-        kwargs = {"params": params, "timeout": self.timeout}
+        kwargs = {"params": params, "timeout": self.timeout, "verify": self._verify}
         if body is not None:
             # json= sets Content-Type: application/json, for DELETE bodies too.
             kwargs["json"] = body

@@ -282,6 +282,20 @@ class FaultPlan:
         self._released.set()
 
 
+def fault_status(fault, status):
+    """Return the status that send_with_fault sends for the API's status, or None for a reset without response."""
+    problem = fault.problem()
+    if problem is not None:
+        return problem.status
+    if fault.kind in ("502", "504"):
+        return int(fault.kind)
+    if fault.kind == "reset-before-body":
+        return None
+    if fault.kind == "malformed-json":
+        return 200
+    return status
+
+
 def send_with_fault(handler, fault, status, body, content_type, headers):
     """Answer a request that a fault applies to; return the status sent, or None when nothing was sent.
 

@@ -20,7 +20,7 @@ import urllib.parse
 from . import timestamps
 from .context import RequestContext
 from .control import handle_control, is_control_path
-from .faults import FaultPlan, send_with_fault
+from .faults import FaultPlan, fault_status, send_with_fault
 from .fixture_file import load_fixture_file
 from .problems import (
     PROBLEM_CONTENT_TYPE,
@@ -186,10 +186,11 @@ class RequestHandler(http.server.BaseHTTPRequestHandler):
             status, body, content_type = 500, problem.to_body(), PROBLEM_CONTENT_TYPE
             headers = dict(PROBLEM_HEADERS)
 
-        if fault is None:
-            self._send(status, body, content_type, headers)
-        else:
-            status = send_with_fault(self, fault, status, body, content_type, headers)
+        # The entry is recorded before the response goes out, so a client that has its response can
+        # count on finding the request in the log.
+        api_status = status
+        if fault is not None:
+            status = fault_status(fault, status)
         entry = {
             "time": timestamps.format_datetime(started_at),
             "method": self.command,
@@ -207,6 +208,10 @@ class RequestHandler(http.server.BaseHTTPRequestHandler):
             entry["fault"] = fault.kind
             entry["handled"] = fault.handled
         emulator.request_log.record(entry)
+        if fault is None:
+            self._send(status, body, content_type, headers)
+        else:
+            send_with_fault(self, fault, api_status, body, content_type, headers)
 
     def _handle_api(self, emulator, path, query_pairs, raw_body):
         user_agent = self.headers.get("User-Agent")
