@@ -8,7 +8,8 @@ Fixture format (JSON)::
                   "orgs": [{"orgId": "<org id>", "role": "Owner"}]}],
       "orgs": [{"id": "<32 hex>", "name": "...", <other organisation properties>,
                 "tags": [{"tag": "web", "ref": "ref:<32 hex>", "colour": "#3b82f6"}],
-                "systems": [...], "unapprovedSystems": [...], "enrolmentKeys": [...]}]
+                "systems": [...], "unapprovedSystems": [...], "enrolmentKeys": [...], "policies": [...],
+                "dnsZones": [...], "dnsRecords": [...], "trustRequirements": [...]}]
     }
 
 Entities are stored in the API's camelCase shape. Derived fields (system ``state`` Disabled, key
@@ -25,12 +26,16 @@ import secrets
 import threading
 import uuid
 
-# Collections kept per organisation, keyed by the field that identifies an item. Later resource
-# modules (tags, policies, DNS, trust requirements) add their collections here.
+# Collections kept per organisation, keyed by the field that identifies an item. Tags are not among
+# them: the org's ``tags`` registry keeps them by name.
 COLLECTIONS = {
     "systems": "systemId",
     "unapprovedSystems": "systemId",
     "enrolmentKeys": "id",
+    "policies": "id",
+    "dnsZones": "id",
+    "dnsRecords": "id",
+    "trustRequirements": "id",
 }
 
 
@@ -158,6 +163,8 @@ def _load_org(org, where):
             "ref": tag.get("ref") or "ref:" + secrets.token_hex(16),
             "colour": tag.get("colour"),
         }
+        # Fields the tag routes keep (notes, trustRequirements, permanent, timestamps) load as they are.
+        entry.update({key: copy.deepcopy(value) for key, value in tag.items() if key not in entry})
         tags[tag["tag"]] = entry
     loaded["tags"] = tags
 

@@ -1,14 +1,13 @@
 """Route handlers, one module per API resource group.
 
-Each module has ``register(router)``. A new resource (tags, policies, DNS, trust requirements) is a new
-module listed in RESOURCE_MODULES.
+Each module has ``register(router)``. A new resource is a new module listed in RESOURCE_MODULES.
 """
 
 from __future__ import annotations
 
-from . import enrolment_keys, orgs, systems, unapproved_systems
+from . import dns, enrolment_keys, orgs, policies, systems, tags, trust_requirements, unapproved_systems
 
-RESOURCE_MODULES = (orgs, systems, unapproved_systems, enrolment_keys)
+RESOURCE_MODULES = (orgs, systems, unapproved_systems, enrolment_keys, tags, policies, dns, trust_requirements)
 
 
 def register_all(router):

@@ -1,0 +1,360 @@
+"""DNS: ``/org/{orgId}/dns``, its zones and its records.
+
+Every org starts with the zone ``enclave`` (from the fixture). A record's ``fqdn`` is ``<name>.<zone>``,
+or the zone name itself for the apex name ``@``. ``ENCLAVE`` is the only record type. Deleting a zone
+deletes its records.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .. import timestamps
+from ..bulk import read_bulk_ids
+from ..jsonbody import MISSING
+from ..pagination import paginate
+from ..problems import not_found
+from ..query import get_int
+from ..search import build_filter
+from ..tag_refs import read_tag_names, render_tags
+from .orgs import ORG_PATH
+from .systems import system_state
+
+DNS_PATH = ORG_PATH + "/dns"
+ZONES_PATH = DNS_PATH + "/zones"
+ZONE_PATH = ZONES_PATH + "/{zoneId:int}"
+RECORDS_PATH = DNS_PATH + "/records"
+RECORD_PATH = RECORDS_PATH + "/{recordId:int}"
+
+RECORD_TYPES = ("ENCLAVE",)
+APEX_NAME = "@"
+# Labels of letters, digits and inner hyphens, joined by dots.
+_DNS_NAME = re.compile(r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$")
+MAX_DNS_NAME_LENGTH = 253
+
+
+def register(router):
+    """Register the DNS routes."""
+    router.add("GET", DNS_PATH, get_summary)
+    router.add("GET", ZONES_PATH, list_zones)
+    router.add("POST", ZONES_PATH, create_zone)
+    router.add("GET", ZONE_PATH, get_zone)
+    router.add("PATCH", ZONE_PATH, patch_zone)
+    router.add("DELETE", ZONE_PATH, delete_zone)
+    router.add("GET", RECORDS_PATH, list_records)
+    router.add("POST", RECORDS_PATH, create_record)
+    router.add("DELETE", RECORDS_PATH, delete_records)
+    router.add("GET", RECORD_PATH, get_record)
+    router.add("PATCH", RECORD_PATH, patch_record)
+    router.add("DELETE", RECORD_PATH, delete_record)
+
+
+# NOTE: only dns-record-not-found and no-such-system are documented slugs; dns-zone-not-found follows them.
+def zone_not_found(zone_id):
+    """Build the 404 problem for a DNS zone that does not exist."""
+    return not_found(
+        "dns-zone-not-found",
+        "DNS zone cannot be found",
+        f"DNS zone with id {zone_id} does not exist, or your access rights do not allow access to it.",
+    )
+
+
+def record_not_found(record_id):
+    """Build the 404 problem for a DNS record that does not exist."""
+    return not_found(
+        "dns-record-not-found",
+        "DNS record cannot be found",
+        f"DNS record with id {record_id} does not exist, or your access rights do not allow access to it.",
+    )
+
+
+def no_such_system(system_id):
+    """Build the 404 problem the API returns when a DNS record names an unknown system."""
+    return not_found(
+        "no-such-system",
+        "No such system",
+        f"System {system_id} does not exist, or your access rights do not allow access to it.",
+    )
+
+
+# Rendering
+
+
+def record_fqdn(record, zone):
+    """Return the name a record answers to: the zone name for ``@``, else ``<name>.<zone>``."""
+    if record["name"] == APEX_NAME:
+        return zone["name"]
+    return "{}.{}".format(record["name"], zone["name"])
+
+
+def _zone_records(org, zone_id):
+    return [record for record in org["dnsRecords"].values() if record["zoneId"] == zone_id]
+
+
+def render_zone(org, zone, detail=True):
+    """Return the zone detail model, or the list item model (its first five fields) when ``detail`` is False."""
+    records = _zone_records(org, zone["id"])
+    type_counts = {}
+    for record in records:
+        type_counts[record.get("type", "ENCLAVE")] = type_counts.get(record.get("type", "ENCLAVE"), 0) + 1
+    model = {
+        "id": zone["id"],
+        "name": zone["name"],
+        "created": timestamps.format_datetime(zone.get("created")),
+        "recordCount": len(records),
+        "recordTypeCounts": type_counts,
+    }
+    if detail:
+        model["autoDnsTags"] = render_tags(org, zone.get("autoDnsTags"))
+        model["notes"] = zone.get("notes")
+    return model
+
+
+def _render_system_reference(org, system_id):
+    system = org["systems"].get(system_id) or {}
+    return {
+        "connectedFrom": system.get("connectedFrom"),
+        "id": system_id,
+        "machineName": system.get("hostname"),
+        "name": system.get("description"),
+        "platformType": system.get("platformType"),
+        "state": system_state(system) if system else None,
+    }
+
+
+def render_record(org, record, detail=True):
+    """Return the record detail model, or the list item model (without notes) when ``detail`` is False.
+
+    NOTE: the 2026 list item shape is undocumented; the 2022 summary (the detail without notes) is used.
+    """
+    zone = org["dnsZones"][record["zoneId"]]
+    model = {
+        "id": record["id"],
+        "name": record["name"],
+        "type": record.get("type", "ENCLAVE"),
+        "zoneId": zone["id"],
+        "zoneName": zone["name"],
+        "fqdn": record_fqdn(record, zone),
+        "tags": render_tags(org, record.get("tags")),
+        "systems": [_render_system_reference(org, system_id) for system_id in record.get("systems") or []],
+        "autoGenerated": record.get("autoGenerated", False),
+    }
+    if detail:
+        model["notes"] = record.get("notes")
+    return model
+
+
+def _find(ctx, collection, parameter, problem):
+    item_id = int(ctx.params[parameter])
+    item = ctx.org[collection].get(item_id)
+    if item is None:
+        raise problem(item_id)
+    return item
+
+
+# Validation
+
+
+def _valid_dns_name(name):
+    return len(name) <= MAX_DNS_NAME_LENGTH and _DNS_NAME.match(name) is not None
+
+
+def _read_zone_name(body, org, zone=None):
+    required = zone is None
+    name = body.string("name", nullable=False, required=required, non_empty=True)
+    if not isinstance(name, str):
+        return name
+    name = name.strip().lower().rstrip(".")
+    if not _valid_dns_name(name):
+        body.add_error("name", f"'{name}' is not a valid DNS zone name such as internal.example.")
+        return MISSING
+    for other in org["dnsZones"].values():
+        if other["name"] == name and other is not zone:
+            body.add_error("name", f"A DNS zone named '{name}' already exists.")
+            return MISSING
+    return name
+
+
+def _read_record_name(body, org, zone_id, record=None):
+    name = body.string("name", nullable=False, required=record is None, non_empty=True)
+    if not isinstance(name, str):
+        return name
+    name = name.strip().lower()
+    if name != APEX_NAME and not _valid_dns_name(name):
+        body.add_error("name", f"'{name}' is not a valid record name. Use letters, digits, '-' and '.', or @.")
+        return MISSING
+    if zone_id is not None:
+        for other in _zone_records(org, zone_id):
+            if other["name"] == name and other is not record:
+                body.add_error("name", f"The zone already has a record named '{name}'.")
+                return MISSING
+    return name
+
+
+def _read_system_ids(body, org):
+    """Return the upper-cased system ids sent, or MISSING; an unknown system raises the no-such-system 404."""
+    system_ids = body.string_list("systems")
+    if not isinstance(system_ids, list):
+        return system_ids
+    stored = []
+    for system_id in system_ids:
+        system_id = system_id.strip().upper()
+        if system_id in stored:
+            body.add_error("systems", f"The system {system_id} appears more than once.")
+            return MISSING
+        stored.append(system_id)
+    body.raise_if_invalid()
+    for system_id in stored:
+        if system_id not in org["systems"]:
+            raise no_such_system(system_id)
+    return stored
+
+
+# Summary and zones
+
+
+def get_summary(ctx):
+    """GET /dns: how many zones and records the org has."""
+    return {"zoneCount": len(ctx.org["dnsZones"]), "totalRecordCount": len(ctx.org["dnsRecords"])}
+
+
+def list_zones(ctx):
+    """GET /dns/zones with page and per_page, in id order."""
+    zones = sorted(ctx.org["dnsZones"].values(), key=lambda zone: zone["id"])
+    return paginate(zones, ctx, lambda zone: render_zone(ctx.org, zone, detail=False))
+
+
+def create_zone(ctx):
+    """POST /dns/zones: ``{name, notes?, autoDnsTags?}``."""
+    body = ctx.body()
+    name = _read_zone_name(body, ctx.org)
+    notes = body.string("notes")
+    auto_dns_tags = read_tag_names(body, "autoDnsTags")
+    body.raise_if_invalid()
+
+    zone = {
+        "id": ctx.store.next_id("dnsZones"),
+        "name": name,
+        "created": timestamps.format_datetime(timestamps.now()),
+        "notes": None if notes is MISSING else notes,
+        "autoDnsTags": [] if auto_dns_tags is MISSING else auto_dns_tags,
+    }
+    ctx.org["dnsZones"][zone["id"]] = zone
+    return render_zone(ctx.org, zone)
+
+
+def get_zone(ctx):
+    """GET /dns/zones/{id}."""
+    return render_zone(ctx.org, _find(ctx, "dnsZones", "zoneId", zone_not_found))
+
+
+def patch_zone(ctx):
+    """PATCH /dns/zones/{id}: Name (renames every record's fqdn with it), Notes and AutoDnsTags."""
+    zone = _find(ctx, "dnsZones", "zoneId", zone_not_found)
+    body = ctx.body()
+    name = _read_zone_name(body, ctx.org, zone)
+    notes = body.string("notes")
+    auto_dns_tags = read_tag_names(body, "autoDnsTags")
+    body.raise_if_invalid()
+
+    for field, value in (("name", name), ("notes", notes), ("autoDnsTags", auto_dns_tags)):
+        if value is not MISSING:
+            zone[field] = value
+    return render_zone(ctx.org, zone)
+
+
+def delete_zone(ctx):
+    """DELETE /dns/zones/{id}: deletes the zone and its records, and returns the zone as it was."""
+    zone = _find(ctx, "dnsZones", "zoneId", zone_not_found)
+    model = render_zone(ctx.org, zone)
+    for record in _zone_records(ctx.org, zone["id"]):
+        del ctx.org["dnsRecords"][record["id"]]
+    del ctx.org["dnsZones"][zone["id"]]
+    return model
+
+
+# Records
+
+
+def list_records(ctx):
+    """GET /dns/records with zoneId, search (name or fqdn substring), page and per_page, in id order."""
+    zone_id = get_int(ctx.query, "zoneId")
+    matches = build_filter(
+        ctx.query.get("search"),
+        lambda record: (record["name"], record_fqdn(record, ctx.org["dnsZones"][record["zoneId"]])),
+        {},
+    )
+    records = [
+        record
+        for record in sorted(ctx.org["dnsRecords"].values(), key=lambda record: record["id"])
+        if (zone_id is None or record["zoneId"] == zone_id) and matches(record)
+    ]
+    return paginate(records, ctx, lambda record: render_record(ctx.org, record, detail=False))
+
+
+def create_record(ctx):
+    """POST /dns/records: ``{name, zoneId, type: ENCLAVE, tags?, systems?, notes?}``."""
+    body = ctx.body()
+    zone_id = body.integer("zoneId")
+    if zone_id is MISSING and not body.has("zoneId"):
+        body.add_error("zoneId", "The ZoneId field is required.")
+    elif isinstance(zone_id, int) and zone_id not in ctx.org["dnsZones"]:
+        body.add_error("zoneId", f"No DNS zone has the id {zone_id}.")
+        zone_id = MISSING
+    name = _read_record_name(body, ctx.org, zone_id if isinstance(zone_id, int) else None)
+    record_type = body.enum("type", RECORD_TYPES)
+    tags = read_tag_names(body)
+    notes = body.string("notes")
+    systems = _read_system_ids(body, ctx.org)
+    body.raise_if_invalid()
+
+    record = {
+        "id": ctx.store.next_id("dnsRecords"),
+        "name": name,
+        "type": "ENCLAVE" if record_type is MISSING else record_type,
+        "zoneId": zone_id,
+        "tags": [] if tags is MISSING else tags,
+        "systems": [] if systems is MISSING else systems,
+        "autoGenerated": False,
+        "notes": None if notes is MISSING else notes,
+    }
+    ctx.org["dnsRecords"][record["id"]] = record
+    return render_record(ctx.org, record)
+
+
+def get_record(ctx):
+    """GET /dns/records/{id}."""
+    return render_record(ctx.org, _find(ctx, "dnsRecords", "recordId", record_not_found))
+
+
+def patch_record(ctx):
+    """PATCH /dns/records/{id}: Name, Tags, Systems and Notes; a record cannot move to another zone."""
+    record = _find(ctx, "dnsRecords", "recordId", record_not_found)
+    body = ctx.body()
+    name = _read_record_name(body, ctx.org, record["zoneId"], record)
+    tags = read_tag_names(body)
+    notes = body.string("notes")
+    systems = _read_system_ids(body, ctx.org)
+    body.raise_if_invalid()
+
+    for field, value in (("name", name), ("tags", tags), ("systems", systems), ("notes", notes)):
+        if value is not MISSING:
+            record[field] = value
+    return render_record(ctx.org, record)
+
+
+def delete_record(ctx):
+    """DELETE /dns/records/{id}: returns the deleted record's detail."""
+    record = _find(ctx, "dnsRecords", "recordId", record_not_found)
+    model = render_record(ctx.org, record)
+    del ctx.org["dnsRecords"][record["id"]]
+    return model
+
+
+def delete_records(ctx):
+    """DELETE /dns/records with ``{"recordIds": [...]}``; unknown ids are skipped."""
+    deleted = 0
+    for record_id in read_bulk_ids(ctx, "recordIds", int):
+        if ctx.org["dnsRecords"].pop(record_id, None) is not None:
+            deleted += 1
+    return {"dnsRecordsDeleted": deleted}
