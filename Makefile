@@ -1,6 +1,7 @@
 # Development entry points for the enclave.networks collection.
 #   make demo   set up, build and install the collection, run the demo against the emulator
 #   make test   lint, sanity, unit and integration tests
+#   make benchmark   time the inventory plugin with 10,000 systems; writes docs/benchmarks.md
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := help
@@ -30,7 +31,7 @@ export ANSIBLE_LOCALHOST_WARNING := false
 export ANSIBLE_INVENTORY_UNPARSED_WARNING := false
 
 .PHONY: help setup build install demo test lint stage sanity sanity-older units emulator-tests integration \
-	changelog emulator clean
+	changelog emulator clean benchmark
 
 help:
 	@sed -n 's/^#   //p' Makefile
@@ -52,8 +53,18 @@ install: build
 	rm -rf $(COLLECTIONS)
 	$(BIN)/ansible-galaxy collection install --force -p $(COLLECTIONS) $(TARBALL)
 
+# After the demo playbook, the inventory plugin lists the emulator's systems as a graph, and a play
+# runs against the hosts of one tag.
+DEMO_INVENTORY := playbooks/inventory/demo.enclave.yml
+
 demo: install
-	$(BIN)/python tests/harness/with_emulator.py -- $(BIN)/ansible-playbook enclave.networks.demo
+	$(BIN)/python tests/harness/with_emulator.py -- bash -c '$(BIN)/ansible-playbook enclave.networks.demo \
+		&& $(BIN)/ansible-inventory -i $(DEMO_INVENTORY) --graph \
+		&& $(BIN)/ansible-playbook -i $(DEMO_INVENTORY) enclave.networks.inventory_demo'
+
+# Time the inventory plugin with 10,000 systems against a static inventory; writes docs/benchmarks.md.
+benchmark: install
+	$(BIN)/python tests/benchmarks/inventory_benchmark.py $(BENCHMARK_ARGS)
 
 # Start the emulator in the foreground, for trying the collection by hand.
 emulator: setup

@@ -335,7 +335,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         }
 
     def _template_option(self, path, name, value):
-        """Render an option that holds a template, with the extra variables available."""
+        """Render an option that contains a template, with the extra variables available."""
         if value is None or not isinstance(value, str) or not self.templar.is_template(value):
             return value
         self.templar.available_variables = self._vars or {}

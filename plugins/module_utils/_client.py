@@ -159,8 +159,8 @@ class EnclaveClient:
                 "Accept": "application/json",
             }
         )
-        # The default adapter keeps 10 connections per host and discards the rest, so fetch_all's
-        # workers would open a new connection per page beyond that; keep one per worker instead.
+        # requests' default adapter keeps at most 10 idle connections per host, so fetch_all's workers
+        # beyond 10 would discard connections and open new ones. This pool keeps one per worker.
         adapter = requests.adapters.HTTPAdapter(pool_connections=1, pool_maxsize=MAX_PAGE_WORKERS)
         self._session.mount(self.api_url + "/", adapter)
         # verify goes with every request: requests lets REQUESTS_CA_BUNDLE override a Session's verify,
@@ -423,7 +423,7 @@ class EnclaveClient:
         the last page still names a nextPage, because the list grew while it was read, the remaining
         pages are followed one by one as paginate does.
         NOTE: the API pages by offset, so a system enrolled or revoked during the read can shift items
-        between pages; callers that need unique items must drop repeats themselves.
+        between pages. Callers that need unique items must drop repeats themselves.
         """
         if not isinstance(workers, int) or isinstance(workers, bool) or not 1 <= workers <= MAX_PAGE_WORKERS:
             raise EnclaveError(

@@ -2,7 +2,7 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """PRIVATE: Enclave systems as inventory hosts: API query, filters, host names, host variables and groups.
 
-The inventory plugin owns Ansible's side (templating, unsafe values, the inventory itself); these
+The inventory plugin does Ansible's side: templating, unsafe values and the inventory itself. These
 functions work on the API's list items alone, so they can be tested without Ansible.
 """
 
@@ -71,7 +71,7 @@ def tag_names(item):
 
 
 def dns_name(item):
-    """Return the name every system answers to on the Enclave network: ``<system id>.id.enclave``, lower case."""
+    """Return the DNS name every system has on the Enclave network: ``<system id>.id.enclave``, lower case."""
     return "{0}.id.enclave".format(str(item.get("systemId", "")).lower())
 
 
@@ -126,7 +126,7 @@ def system_filter(exclude_tags=None, states=None, platforms=None):
     """Return a predicate over list items for the filters applied after the API's own.
 
     A system passes when it has none of ``exclude_tags``, its state is one of ``states`` and its
-    platform is one of ``platforms``; an empty list leaves that check out. Comparisons ignore case.
+    platform is one of ``platforms``. An empty list leaves that check out, and comparisons ignore case.
     """
     excluded = {tag.lower() for tag in exclude_tags or ()}
     wanted_states = {state.lower() for state in states or ()}
