@@ -14,6 +14,8 @@ import datetime
 import random
 from email.utils import parsedate_to_datetime
 
+from ._errors import EnclaveError
+
 DEFAULT_RETRIES = 5
 DEFAULT_RETRY_MAX_DELAY = 60.0
 # The first backoff delay in seconds; each later one doubles, up to retry_max_delay.
@@ -95,3 +97,37 @@ class RetryPolicy:
         if retry_after > self.max_delay:
             return None
         return retry_after
+
+
+def created_item_finder(list_items, matches, known_ids, fetch_detail=None, id_field="id"):
+    """Return a find_created hook for EnclaveClient.post that looks for the one new matching item.
+
+    list_items() returns the current list items (for example ``lambda: client.paginate(path, query)``),
+    matches(item) tells whether an item is what the POST asked for, and known_ids holds the ids of
+    matching items that existed before the POST. fetch_detail(id), when given, turns the found list
+    item into the detail model that the POST returns.
+
+    The hook returns None when no new item matches, and raises EnclaveError when several do, because
+    then another client created one too and neither can be told apart.
+    """
+    known = set(known_ids)
+
+    def find_created():
+        new_items = [
+            item
+            for item in list_items()
+            if isinstance(item, dict) and item.get(id_field) not in known and matches(item)
+        ]
+        if not new_items:
+            return None
+        if len(new_items) > 1:
+            ids = ", ".join(str(item.get(id_field)) for item in new_items)
+            raise EnclaveError(
+                "Found {0} new objects ({1}) that match the one being created; another client may have created "
+                "one at the same time. Remove the extra one and run the task again.".format(len(new_items), ids)
+            )
+        if fetch_detail is None:
+            return new_items[0]
+        return fetch_detail(new_items[0][id_field])
+
+    return find_created
