@@ -4,6 +4,10 @@
 
 from __future__ import annotations
 
+import re
+
+from ._errors import EnclaveError
+
 
 def tag_names(tags):
     """Return the names in an API tag list, whose items are {tag, ref, colour} references or plain names."""
@@ -28,3 +32,32 @@ def wanted_tags(current, tags, purge_tags):
     if set(wanted) == set(current):
         return None
     return wanted
+
+
+# The API's rule for tag names: lower-case letters and digits, with '-' or '.' between them.
+TAG_NAME_PATTERN = re.compile(r"^([a-z0-9]+[-.])*[a-z0-9]+$")
+MAX_TAG_NAME_LENGTH = 64
+
+
+def check_tag_name(option, name):
+    """Raise EnclaveError naming the option unless name is a tag name the API accepts."""
+    if len(name) > MAX_TAG_NAME_LENGTH or not TAG_NAME_PATTERN.match(name):
+        raise EnclaveError(
+            "{0} '{1}' is not a valid tag name: use 1 to {2} lower-case letters and digits, with '-' or '.' "
+            "between them, such as web-servers or eu.prod.".format(option, name, MAX_TAG_NAME_LENGTH)
+        )
+
+
+def check_tag_names(option, names):
+    """Raise EnclaveError for the first name in names that is not a valid tag name."""
+    for index, name in enumerate(names or []):
+        check_tag_name("{0}[{1}]".format(option, index), name)
+
+
+def unique_names(names):
+    """Return names without repeats, in their first order; the API rejects a tag listed twice."""
+    unique = []
+    for name in names or []:
+        if name not in unique:
+            unique.append(name)
+    return unique
