@@ -11,7 +11,7 @@ version_added: 0.1.0
 description:
   - Lists the systems enrolled in an Enclave organisation, across all pages, with the API's filters.
   - With O(system_id), returns the full details of that one system instead.
-  - Systems waiting for approval are not enrolled yet and are not listed.
+  - Systems waiting for approval are not enrolled yet. They are listed only with O(unapproved=true).
 author:
   - Enclave collection maintainers (@enclave-networks)
 options:
@@ -21,6 +21,14 @@ options:
       - The task fails with the API's problem details when no system has this id.
       - Cannot be combined with the list filters.
     type: str
+  unapproved:
+    description:
+      - Whether to list the systems waiting for approval (enrolled with a key that needs manual approval)
+        in place of the enrolled systems. With O(system_id), reads that waiting system.
+      - O(search), O(enrolment_key) and O(sort) apply to them too; O(include_disabled) and O(dns) do not,
+        and nor do the sort orders V(recently_connected) and V(description_or_hostname).
+    type: bool
+    default: false
   search:
     description:
       - Search text, applied as the Enclave portal applies it. Plain words match the description,
@@ -46,6 +54,9 @@ options:
       - V(description_or_hostname) needs an API from 2026 or later.
     type: str
     choices: [recently_enrolled, recently_connected, description, description_or_hostname, enrolment_key_used]
+seealso:
+  - module: enclave.networks.system_state
+    description: Enable, disable, approve, decline, revoke and edit systems.
 extends_documentation_fragment:
   - enclave.networks.api
   - enclave.networks.attributes
@@ -69,6 +80,11 @@ EXAMPLES = r"""
     sort: description
   register: web_servers
 
+- name: List the systems waiting for approval
+  enclave.networks.system_info:
+    unapproved: true
+  register: waiting
+
 - name: Read one system's details, including its notes and DNS names
   enclave.networks.system_info:
     system_id: 488Q
@@ -82,6 +98,8 @@ systems:
     - The systems found, in the order the API returned them.
     - With O(system_id), a list holding that one system with its full details
       (RV(systems[].dns), RV(systems[].known_subnets) and RV(systems[].notes) included).
+    - With O(unapproved=true), the systems waiting for approval. They have no virtual address, state,
+      expiry or routes yet, and carry RV(systems[].enrolled_from).
   returned: success
   type: list
   elements: dict
@@ -105,14 +123,17 @@ systems:
     state:
       description: V(Connected), V(Disconnected) or V(Disabled).
       type: str
+      returned: for enrolled systems
       sample: Connected
     is_enabled:
       description: Whether the system may connect.
       type: bool
+      returned: for enrolled systems
       sample: true
     virtual_address:
       description: Address of the system on the Enclave network.
       type: str
+      returned: for enrolled systems
       sample: 100.64.0.2
     virtual_network:
       description: The Enclave network the virtual address belongs to, in CIDR form.
@@ -138,15 +159,22 @@ systems:
     connected_at:
       description: When the current connection started, in UTC ISO 8601, or null.
       type: str
+      returned: for enrolled systems
       sample: "2026-12-01T08:30:00.0000000+00:00"
     last_seen:
       description: When the system was last seen, in UTC ISO 8601, or null.
       type: str
+      returned: for enrolled systems
       sample: "2026-12-04T09:12:44.0000000+00:00"
     enrolled_at:
       description: When the system enrolled, in UTC ISO 8601.
       type: str
       sample: "2026-03-31T11:31:44.0000000+00:00"
+    enrolled_from:
+      description: Public IP address a system waiting for approval enrolled from.
+      type: str
+      returned: with O(unapproved=true)
+      sample: 198.51.100.23
     enrolment_key_id:
       description: ID of the enrolment key the system enrolled with.
       type: int
@@ -180,15 +208,18 @@ systems:
     gateway_routes:
       description: Subnets the system routes to as a gateway.
       type: list
+      returned: for enrolled systems
       elements: dict
       sample: []
     disconnected_retention_minutes:
       description: For ephemeral systems, minutes a disconnected system is kept before removal; null otherwise.
       type: int
+      returned: for enrolled systems
       sample: 15
     auto_expire:
       description: The scheduled expiry of the system, or null.
       type: dict
+      returned: for enrolled systems
       sample: null
     dns:
       description: DNS names the system answers to.
@@ -207,12 +238,14 @@ systems:
 """
 
 from ..module_utils._base import EnclaveModule
-from ..module_utils._systems import SORT_ORDERS, normalise_system_id, system_result
+from ..module_utils._errors import EnclaveError
+from ..module_utils._systems import SORT_ORDERS, UNAPPROVED_SORT_ORDERS, normalise_system_id, system_result
 
 
 class SystemInfo(EnclaveModule):
     argument_spec = {
         "system_id": {"type": "str"},
+        "unapproved": {"type": "bool", "default": False},
         "search": {"type": "str"},
         "include_disabled": {"type": "bool", "default": False},
         "enrolment_key": {"type": "int", "no_log": False},
@@ -229,15 +262,40 @@ class SystemInfo(EnclaveModule):
     }
 
     def run(self):
+        collection = "systems"
+        if self.params["unapproved"]:
+            self._check_unapproved_filters()
+            collection = "unapproved-systems"
+
         if self.params["system_id"] is not None:
             system_id = normalise_system_id(self.params["system_id"])
-            detail = self.client.get(self.client.org_path("systems", system_id))
+            detail = self.client.get(self.client.org_path(collection, system_id))
             return {"changed": False, "systems": [system_result(detail)]}
 
         systems = [
-            system_result(item) for item in self.client.paginate(self.client.org_path("systems"), self._list_query())
+            system_result(item) for item in self.client.paginate(self.client.org_path(collection), self._list_query())
         ]
         return {"changed": False, "systems": systems}
+
+    def _check_unapproved_filters(self):
+        """Raise EnclaveError for a filter that the list of systems waiting for approval does not take."""
+        if self.params["include_disabled"]:
+            raise EnclaveError(
+                "include_disabled cannot be combined with unapproved=true: systems waiting for approval "
+                "are neither enabled nor disabled. Leave out include_disabled."
+            )
+        if self.params["dns"]:
+            raise EnclaveError(
+                "dns cannot be combined with unapproved=true: systems waiting for approval have no DNS names. "
+                "Leave out dns."
+            )
+        sort = self.params["sort"]
+        if sort and sort not in UNAPPROVED_SORT_ORDERS:
+            raise EnclaveError(
+                "sort '{0}' is invalid with unapproved=true: expected one of {1}.".format(
+                    sort, ", ".join(sorted(UNAPPROVED_SORT_ORDERS))
+                )
+            )
 
     def _list_query(self):
         query = {}
