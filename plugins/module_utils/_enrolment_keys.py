@@ -14,6 +14,7 @@ from ._auto_expire import auto_expire_matches, wanted_auto_expire
 from ._case import snake_dict, to_snake
 from ._errors import EnclaveError, ProblemDetailsError
 from ._ip_ranges import EXPECTED_FORMS, canonical_ip_range, request_ip_range
+from ._retry import created_item_finder
 from ._tags import tag_names, wanted_tags
 
 # Module choice -> the API's enum member.
@@ -396,6 +397,24 @@ def find_keys_by_description(client, description):
 DELETED = "deleted"
 DISABLED = "disabled"
 ALREADY_DISABLED = "already_disabled"
+
+
+def create_key(client, body, known_ids=()):
+    """POST a new key and return its detail model.
+
+    When a failure leaves unknown whether the API created the key, the client looks for a key with
+    the body's description whose id is not among known_ids before it sends the POST again, so a lost
+    response never leads to a second key.
+    """
+    path = client.org_path("enrolment-keys")
+    description = body.get("description")
+    find_created = created_item_finder(
+        lambda: client.paginate(path, {"include_disabled": "true"}),
+        lambda item: item.get("description") == description,
+        known_ids,
+        fetch_detail=lambda key_id: get_key(client, key_id),
+    )
+    return client.post(path, body, find_created=find_created)
 
 
 def delete_key(client, current, fallback=True):

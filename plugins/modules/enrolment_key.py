@@ -341,6 +341,7 @@ from ..module_utils._enrolment_keys import (
     KeyRequest,
     carried_auto_expire,
     carried_fields,
+    create_key,
     delete_key,
     describe_key,
     find_keys_by_description,
@@ -422,7 +423,7 @@ class EnrolmentKey(EnclaveModule):
         if self.module.check_mode:
             return self._result(True, None, predict_model(predicted, {}, action))
 
-        model = self.client.post(self.client.org_path("enrolment-keys"), body)
+        model = create_key(self.client, body)
         return self._result(True, None, self._apply(model, action))
 
     def _update(self, current):
@@ -454,7 +455,7 @@ class EnrolmentKey(EnclaveModule):
 
         # The old key goes first: creating the new one first would leave two keys with one description.
         delete_key(self.client, current, fallback=False)
-        model = self.client.post(self.client.org_path("enrolment-keys"), body)
+        model = create_key(self.client, body, known_ids=[current["id"]])
         return self._result(True, current, self._apply(model, action))
 
     def _replacement_action(self, current, predicted):
