@@ -112,3 +112,23 @@ def auto_expire_matches(current, wanted):
     if str(current.get("expiryAction") or "").lower() != wanted["expiryAction"].lower():
         return False
     return wanted["timeZoneId"] is None or current.get("timeZoneId") == wanted["timeZoneId"]
+
+
+def enable_action(model, enabled, auto_expire):
+    """Return the PUT that gives an entity the requested enabled flag and expiry, or None when it has them.
+
+    enabled is True, False or None (not managed); auto_expire is a wanted_auto_expire body or None.
+    Returns ('enable-until', body) when the expiry differs, or when an enable meets a disabled entity that
+    already has the requested expiry, because a plain enable may drop the expiry. Otherwise returns
+    ('enable', None) or ('disable', None) when the enabled flag differs.
+    """
+    is_enabled = bool(model.get("isEnabled", True))
+    if auto_expire is not None:
+        if not auto_expire_matches(model.get("autoExpire"), auto_expire):
+            return "enable-until", auto_expire
+        if enabled and not is_enabled:
+            return "enable-until", auto_expire
+        return None
+    if enabled is None or enabled == is_enabled:
+        return None
+    return ("enable" if enabled else "disable"), None
