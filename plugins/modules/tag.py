@@ -9,8 +9,8 @@ module: tag
 short_description: Create, rename, update or delete an Enclave tag
 version_added: 0.1.0
 description:
-  - Manages one tag of an Enclave organisation: its name, colour, notes and the trust requirements
-    that systems with the tag must meet.
+  - Manages the name, colour and notes of one tag of an Enclave organisation, and the trust
+    requirements that systems with the tag must meet.
   - A tag that is named on a system, enrolment key, policy or DNS record exists without being created,
     and disappears when nothing uses it. A tag this module creates stays until it is deleted.
   - Finds the tag by O(ref), which survives renames, or by its current O(name).
