@@ -17,7 +17,7 @@ from ._auto_expire import wanted_auto_expire
 from ._case import snake_dict
 from ._errors import EnclaveError
 from ._ip_ranges import EXPECTED_FORMS, canonical_ip_range, request_ip_range
-from ._tags import check_tag_names, tag_names, unique_names
+from ._tags import check_tag_names, tag_names, tag_references, unique_names
 
 # Module choice -> the API's enum member.
 POLICY_TYPES = {"general": "General", "gateway": "Gateway"}
@@ -321,11 +321,6 @@ def policy_state(model):
     return "Active"
 
 
-def _tag_references(current_tags, names):
-    known = {tag.get("tag"): tag for tag in current_tags or [] if isinstance(tag, dict)}
-    return [copy.deepcopy(known.get(name)) or {"tag": name, "ref": None, "colour": None} for name in names]
-
-
 def predict_model(current, changes, action=None):
     """Return the policy the API should return after a PATCH of changes and one enable action.
 
@@ -335,7 +330,7 @@ def predict_model(current, changes, action=None):
     model = copy.deepcopy(current)
     for field, value in changes.items():
         if field in ("senderTags", "receiverTags"):
-            model[field] = _tag_references(current.get(field), value)
+            model[field] = tag_references(current.get(field), value)
         elif field == "senderTrustRequirements":
             known = {item.get("id"): item for item in current.get(field) or []}
             model[field] = [copy.deepcopy(known.get(item)) or {"id": item} for item in value]

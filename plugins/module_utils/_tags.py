@@ -61,3 +61,12 @@ def unique_names(names):
         if name not in unique:
             unique.append(name)
     return unique
+
+
+def tag_references(current_tags, names):
+    """Return API tag references for names, keeping the ref and colour of those already in current_tags.
+
+    Check mode predicts a model with these; a tag new to the entity has no ref or colour yet.
+    """
+    known = {tag.get("tag"): tag for tag in current_tags or [] if isinstance(tag, dict)}
+    return [dict(known.get(name) or {"tag": name, "ref": None, "colour": None}) for name in names]
