@@ -115,7 +115,7 @@ class EnclaveClient:
         """Check the options and open the session; nothing is sent until the first request.
 
         log, when given, is called with one line of text per retry: the method, path, failure and
-        delay, never the token. Modules collect the lines; the inventory plugin passes display.vvv.
+        delay, never the token. Modules collect the lines, and the inventory plugin can pass display.vvv.
         """
         if not HAS_REQUESTS:
             raise EnclaveError("The Python package 'requests' is required to talk to the Enclave API.")

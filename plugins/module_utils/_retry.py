@@ -4,7 +4,7 @@
 
 The client asks this policy after each failed attempt. Reads and state changes (GET, PUT, PATCH,
 DELETE) are repeated on rate limiting, gateway errors and lost connections. A create (POST) is
-repeated blindly only when the server cannot have acted on it; after an ambiguous failure the
+repeated blindly only when the server cannot have acted on it. After an ambiguous failure, the
 caller's find_created hook looks for the created object first.
 """
 
@@ -25,7 +25,7 @@ MAX_RETRIES = 20
 
 # The server rejected these before acting on the request, so any method may be sent again.
 REJECTED_STATUSES = frozenset([429])
-# A gateway or an overloaded server answered, and the API may or may not have acted on the request.
+# A gateway or an overloaded server responded, and the API may or may not have acted on the request.
 GATEWAY_STATUSES = frozenset([502, 503, 504])
 RETRYABLE_STATUSES = REJECTED_STATUSES | GATEWAY_STATUSES
 
@@ -33,7 +33,7 @@ IDEMPOTENT_METHODS = frozenset(["GET", "HEAD", "OPTIONS", "PUT", "PATCH", "DELET
 
 
 def parse_retry_after(value, now=None):
-    """Return the seconds a Retry-After header value asks to wait, or None when it is missing or invalid.
+    """Return the seconds a Retry-After header value requests to wait, or None when it is missing or invalid.
 
     The header holds either a number of seconds or an HTTP date (RFC 9110, section 10.2.3). A date in
     the past means no wait.
@@ -67,7 +67,7 @@ class RetryPolicy:
     """The retry budget and backoff of one client.
 
     retries is the number of repeats after the first attempt, so a request is sent at most
-    retries + 1 times. Backoff delays double from base_delay and are capped at max_delay; each is
+    retries + 1 times. Backoff delays double from base_delay and are capped at max_delay. Each is
     drawn at random between half and all of that value, so that parallel clients spread out.
     """
 
@@ -103,7 +103,7 @@ def created_item_finder(list_items, matches, known_ids, fetch_detail=None, id_fi
     """Return a find_created hook for EnclaveClient.post that looks for the one new matching item.
 
     list_items() returns the current list items (for example ``lambda: client.paginate(path, query)``),
-    matches(item) tells whether an item is what the POST asked for, and known_ids holds the ids of
+    matches(item) returns whether an item is what the POST requested, and known_ids holds the ids of
     matching items that existed before the POST. fetch_detail(id), when given, turns the found list
     item into the detail model that the POST returns.
 

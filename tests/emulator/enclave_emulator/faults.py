@@ -1,4 +1,4 @@
-"""Scripted faults: per route and per attempt, answer with an error instead of the API's response.
+"""Scripted faults: per route and per attempt, respond with an error in place of the API's response.
 
 Faults are off until rules are set, from the command line (``--fault``, ``--faults``) or with
 ``PUT /_emulator/faults``. A rule names a method, a path pattern, the attempts it applies to and the
@@ -22,8 +22,8 @@ import threading
 from .problems import PROBLEM_CONTENT_TYPE, PROBLEM_HEADERS, ProblemError, status_problem, validation_problem
 
 # Kind -> whether the API handles the request before the fault spoils the response, by default.
-# Status faults stand for a rate limiter, proxy or overloaded server that answers in the API's place;
-# the connection and body faults stand for a response lost or damaged after the API did the work.
+# Status faults stand for a rate limiter, proxy or overloaded server that responds in the API's place.
+# The connection and body faults stand for a response lost or damaged after the API did the work.
 FAULT_KINDS = {
     "429": False,
     "500": False,
@@ -121,7 +121,7 @@ class Fault:
         return spec
 
     def problem(self):
-        """Return the ProblemError that a status fault answers with, or None for the other kinds."""
+        """Return the ProblemError that a status fault responds with, or None for the other kinds."""
         headers = {}
         if self.retry_after is not None:
             headers["Retry-After"] = self.retry_after

@@ -1,7 +1,7 @@
 """Secret canary: a recognisable token and enrolment key secret must not leak at -vvvv.
 
 Every module, the inventory (with its cache on) and the demo run through ansible-playbook against
-an emulator that knows the canary token and a key with a canary secret. Tasks that see the secret
+an emulator that accepts the canary token and a key with a canary secret. Tasks that see the secret
 set no_log. Afterwards every output, log, callback file and cache file is searched for both values.
 """
 

@@ -15,8 +15,8 @@ from enclave_emulator.server import EmulatorServer
 from reliability_helpers import ACME_ORG, BIN, DEMO_TOKEN
 
 DESCRIPTION = "Build {{ 7 * 7 }} {{ lookup('ansible.builtin.env', 'HOME') }}"
-# NOTE: the API only accepts tag names of lower-case letters, digits, '-' and '.', so this tag can
-# reach a playbook only from a fixture; it stands for whatever a future API or a proxy might send.
+# NOTE: the API accepts only tag names of lower-case letters, digits, '-' and '.', so this tag can reach
+# a playbook only from a fixture. It stands for whatever a changed API or a proxy might send.
 TAG = "{{ 6 * 7 }}"
 
 PLAYBOOK = """
@@ -83,12 +83,12 @@ def test_jinja_from_api_printed_literally(tmp_path):
         )
 
     assert play.returncode == 0, play.stdout[-3000:] + play.stderr[-2000:]
-    shown = play.stdout.replace('\\"', '"')
-    assert "DESCRIPTION=[{0}]".format(DESCRIPTION) in shown
-    assert "TAGS=[{0}]".format(TAG) in shown
-    assert "INVENTORY=[{0}]".format(DESCRIPTION) in shown
-    assert "Build 49" not in shown
-    assert "[42]" not in shown
+    printed = play.stdout.replace('\\"', '"')
+    assert "DESCRIPTION=[{0}]".format(DESCRIPTION) in printed
+    assert "TAGS=[{0}]".format(TAG) in printed
+    assert "INVENTORY=[{0}]".format(DESCRIPTION) in printed
+    assert "Build 49" not in printed
+    assert "[42]" not in printed
 
     assert listing.returncode == 0, listing.stderr[-3000:]
     hostvars = json.loads(listing.stdout)["_meta"]["hostvars"]
