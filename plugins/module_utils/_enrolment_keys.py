@@ -186,7 +186,11 @@ class KeyRequest:
         self.enabled = {"enabled": True, "disabled": False}.get(params.get("state"))
 
         if params.get("description") is not None and not params["description"].strip():
-            raise EnclaveError("description '' is invalid: give the key a description that is not empty.")
+            raise EnclaveError(
+                "description '{0}' is invalid: give the key a description that is not blank.".format(
+                    params["description"]
+                )
+            )
         uses = params.get("uses_remaining")
         if uses is not None and uses < UNLIMITED_USES:
             raise EnclaveError(

@@ -34,7 +34,7 @@ DEFAULT_RETENTION_MINUTES = 15
 DETAIL_ONLY_FIELDS = ("ipConstraints", "notes")
 # An organisation whose fixture sets this field to false behaves like an API without the key DELETE
 # routes (Enclave.Sdk.Api before 1.1.0 and the 2022 Go and Terraform clients knew none). ASP.NET Core
-# answers a method that a matched path lacks with 405, so both DELETE routes then return 405.
+# returns 405 for a method that a matched path lacks, so both DELETE routes then return 405.
 DELETE_ROUTES_FIELD = "enrolmentKeyDeleteRoutes"
 
 _SECRET_ALPHABET = string.ascii_uppercase + string.digits

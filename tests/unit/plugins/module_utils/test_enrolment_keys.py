@@ -238,7 +238,8 @@ def test_request_auto_expire_body():
 @pytest.mark.parametrize(
     ("values", "message"),
     [
-        ({"description": "  "}, "description '' is invalid"),
+        ({"description": "  "}, "description '  ' is invalid"),
+        ({"description": ""}, "description '' is invalid"),
         ({"uses_remaining": -2}, "uses_remaining -2 is invalid"),
         ({"type": "ephemeral", "disconnected_retention_minutes": -1}, "disconnected_retention_minutes -1 is invalid"),
         (
@@ -571,8 +572,8 @@ def test_create_key_posts_body(api):
 
 
 def test_create_key_finds_key_after_lost_response(api):
-    # A 502 leaves unknown whether the API created the key; the finder sees the new key 9 and no second
-    # POST is sent.
+    # After a 502 it is unknown whether the API created the key. The finder lists key 9 as new, so no
+    # second POST is sent.
     api.reply("POST", KEYS_PATH, (502, {"Content-Type": "text/plain"}, "Bad gateway"))
     api.reply_json("GET", KEYS_PATH, page([servers_key(id=9)]))
     api.reply_json("GET", KEYS_PATH + "/9", servers_key(id=9))
