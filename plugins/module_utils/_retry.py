@@ -11,6 +11,7 @@ caller's find_created hook looks for the created object first.
 from __future__ import annotations
 
 import datetime
+import math
 import random
 from email.utils import parsedate_to_datetime
 
@@ -48,7 +49,7 @@ def parse_retry_after(value, now=None):
     except ValueError:
         seconds = None
     if seconds is not None:
-        if seconds != seconds or seconds < 0:
+        if math.isnan(seconds) or seconds < 0:
             return None
         return seconds
     try:
