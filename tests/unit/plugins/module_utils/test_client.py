@@ -20,7 +20,8 @@ OTHER_ORG = "fb4561c7b7934481b62dd27bd131ca16"
 
 
 def make_client(api, **kwargs):
-    options = {"api_token": TOKEN, "api_url": api.url, "organisation_id": ORG}
+    # Retries have tests of their own in test_client_retries.py; here each request is sent once.
+    options = {"api_token": TOKEN, "api_url": api.url, "organisation_id": ORG, "retries": 0}
     options.update(kwargs)
     return EnclaveClient(**options)
 
@@ -251,7 +252,7 @@ def test_connection_refused_is_enclave_error():
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    client = EnclaveClient(api_token=TOKEN, api_url="http://127.0.0.1:{0}".format(port), organisation_id=ORG)
+    client = EnclaveClient(api_token=TOKEN, api_url="http://127.0.0.1:{0}".format(port), organisation_id=ORG, retries=0)
 
     with pytest.raises(EnclaveError) as caught:
         client.get("/account/orgs")
