@@ -15,7 +15,7 @@ from ._case import snake_dict, to_snake
 from ._errors import EnclaveError, ProblemDetailsError
 from ._ip_ranges import EXPECTED_FORMS, canonical_ip_range, request_ip_range
 from ._retry import created_item_finder
-from ._tags import tag_names, wanted_tags
+from ._tags import check_tag_names, tag_names, tag_references, wanted_tags
 
 # Module choice -> the API's enum member.
 KEY_TYPES = {"general_purpose": "GeneralPurpose", "ephemeral": "Ephemeral"}
@@ -182,6 +182,7 @@ class KeyRequest:
     def __init__(self, params):
         self.key_type = KEY_TYPES[params["type"]] if params.get("type") else None
         self.tags = params.get("tags")
+        check_tag_names("tags", self.tags)
         self.purge_tags = params.get("purge_tags", True)
         self.enabled = {"enabled": True, "disabled": False}.get(params.get("state"))
 
@@ -321,10 +322,7 @@ def predict_model(current, changes, action=None):
     model = copy.deepcopy(current)
     for field, value in changes.items():
         if field == "tags":
-            known = {tag.get("tag"): tag for tag in current.get("tags") or [] if isinstance(tag, dict)}
-            model["tags"] = [
-                copy.deepcopy(known.get(name)) or {"tag": name, "ref": None, "colour": None} for name in value
-            ]
+            model["tags"] = tag_references(current.get("tags"), value)
         else:
             model[field] = copy.deepcopy(value)
     if action is not None:

@@ -241,6 +241,7 @@ def test_request_auto_expire_body():
         ({"description": "  "}, "description '  ' is invalid"),
         ({"description": ""}, "description '' is invalid"),
         ({"uses_remaining": -2}, "uses_remaining -2 is invalid"),
+        ({"tags": ["web", "Web Servers"]}, "tags[1] 'Web Servers' is not a valid tag name"),
         ({"type": "ephemeral", "disconnected_retention_minutes": -1}, "disconnected_retention_minutes -1 is invalid"),
         (
             {"type": "general_purpose", "disconnected_retention_minutes": 30},
