@@ -15,7 +15,7 @@ from ._bulk import bulk_count, chunked
 from ._case import snake_dict
 from ._errors import EnclaveError
 from ._systems import ENROLLED, WAITING, normalise_system_id, read_system, read_systems, system_result
-from ._tags import tag_names, wanted_tags
+from ._tags import check_tag_names, tag_names, wanted_tags
 
 STATES = ("enabled", "disabled", "approved", "declined", "revoked", "absent")
 
@@ -85,28 +85,28 @@ def plan_step(state, status):
 
 def conflict_message(state, status, system_ids, organisation_id):
     """Describe why the systems with a status cannot reach the requested state, naming their ids."""
-    shown = ", ".join("'{0}'".format(system_id) for system_id in system_ids[:MAX_IDS_IN_MESSAGE])
+    listed_ids = ", ".join("'{0}'".format(system_id) for system_id in system_ids[:MAX_IDS_IN_MESSAGE])
     if len(system_ids) > MAX_IDS_IN_MESSAGE:
-        shown += " and {0} more".format(len(system_ids) - MAX_IDS_IN_MESSAGE)
-    one = len(system_ids) == 1
-    subject = ("System " if one else "Systems ") + shown
+        listed_ids += " and {0} more".format(len(system_ids) - MAX_IDS_IN_MESSAGE)
+    single = len(system_ids) == 1
+    subject = ("System " if single else "Systems ") + listed_ids
     if status == ABSENT:
         return (
             "{0} not found: {1} neither enrolled nor waiting for approval in organisation {2}. Check the id{3}.".format(
-                subject, "it is" if one else "they are", organisation_id, "" if one else "s"
+                subject, "it is" if single else "they are", organisation_id, "" if single else "s"
             )
         )
     if status == WAITING:
         return (
             "{0} {1} waiting for approval, so {2} cannot be {3} yet. Approve {2} with state=approved, which "
             "enables {2}, or decline {2} with state=declined.".format(
-                subject, "is" if one else "are", "it" if one else "they", state
+                subject, "is" if single else "are", "it" if single else "they", state
             )
         )
     return (
         "{0} {1} enrolled, so {2} cannot be declined: declining applies only to systems waiting for approval. "
         "Use state=revoked to remove an enrolled system for good.".format(
-            subject, "is" if one else "are", "it" if one else "they"
+            subject, "is" if single else "are", "it" if single else "they"
         )
     )
 
@@ -118,7 +118,7 @@ def predicted_tags(current, names):
 
 
 class PlannedSystem:
-    """What happens to one system: its edits (an API PATCH body), its status step and its new expiry schedule."""
+    """The changes planned for one system: its edits (an API PATCH body), its status step and its expiry schedule."""
 
     def __init__(self, system_id, found, step):
         self.system_id = system_id
@@ -198,6 +198,8 @@ class SystemChanges:
                     " and ".join(edit_options), self.params["state"], self.state
                 )
             )
+        if self.params["tags"] is not None:
+            check_tag_names("tags", self.params["tags"])
         if self.params["enable_until"] is not None and self.state not in ("enabled", "approved"):
             raise EnclaveError(
                 "enable_until needs state=enabled or state=approved, not state={0}: the schedule enables the "

@@ -47,7 +47,8 @@ def system_result(item):
     return system
 
 
-# Where a system is: enrolled (listed under /systems) or waiting for approval (under /unapproved-systems).
+# The two places a system can be in: enrolled (listed under /systems) or waiting for approval (under
+# /unapproved-systems).
 ENROLLED = "enrolled"
 WAITING = "waiting"
 
@@ -58,8 +59,8 @@ _DETAIL_FIELDS = {
     WAITING: ("notes",),
 }
 
-# Up to this many ids are read one GET (or two, for a waiting system) at a time; longer lists are
-# found by listing every enrolled and waiting system, 200 a page. Ten ids cost at most 20 requests,
+# Lists of up to this many ids are read with one GET per id, or two for a waiting system. Longer lists
+# are found by listing every enrolled and waiting system, 200 a page. Ten ids cost at most 20 requests,
 # as many as listing 4,000 systems.
 PER_ID_LOOKUP_LIMIT = 10
 

@@ -143,7 +143,7 @@ def test_bulk_disable_chunks_450_ids(api):
 def test_bulk_skip_counts_and_warns(api):
     items = [enrolled("S{0:02d}".format(number)) for number in range(11)] + [enrolled("D00", enabled=False)]
     api.reply_json("GET", "/org/{0}/systems".format(ORG), one_page(items))
-    # The API skips ids that changed meanwhile, and says only how many it disabled.
+    # The API skips ids that changed meanwhile, and reports only how many it disabled.
     api.reply_json("PUT", "/org/{0}/systems/disable".format(ORG), {"systemsUpdated": 9})
     changes = SystemChanges(make_client(api), params(system_ids=[item["systemId"] for item in items], state="disabled"))
 
@@ -220,6 +220,7 @@ def test_organisation_not_found_is_not_a_missing_system(api):
     "overrides, expected",
     [
         ({"state": "revoked", "description": "x"}, "description cannot be combined with state=revoked"),
+        ({"state": "enabled", "tags": ["web", "Web Servers"]}, "tags[1] 'Web Servers' is not a valid tag name"),
         ({"state": "declined", "tags": ["web"], "notes": "x"}, "tags and notes cannot be combined with state=declined"),
         (
             {
