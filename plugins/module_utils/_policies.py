@@ -2,9 +2,9 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """PRIVATE: Enclave policies as the policy modules request, compare and return them.
 
-This is the one place that maps policy options to the API's fields, checks them the way the API's
-policy validator does, and decides whether a requested value equals the API's after the API's own
-normalisation (it writes the port range 8000-8100 back as '8000 - 8100').
+This is the one place that maps policy options to the API's fields and checks them the way the API's
+policy validator does. It also decides whether a requested value equals the API's after the API's own
+normalisation, which writes the port range 8000-8100 back as '8000 - 8100'.
 """
 
 from __future__ import annotations
@@ -100,8 +100,8 @@ def _active_hours_key(value):
 
 
 # API property -> the function that turns a requested or current value into a comparable one.
-# ACLs and gateways compare in order, because the API keeps and applies them in order; ranges and
-# routes compare as multisets and tags and trust requirements as sets.
+# ACLs and gateways compare in order, because the API keeps them in the order sent. Ranges and routes
+# compare as multisets, and tags and trust requirements as sets.
 _CANONICAL = {
     "description": lambda value: value,
     "senderTags": lambda value: frozenset(tag_names(value)),
