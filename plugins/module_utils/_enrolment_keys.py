@@ -12,8 +12,10 @@ import copy
 
 from ._auto_expire import auto_expire_matches, wanted_auto_expire
 from ._case import snake_dict, to_snake
+from ._diff import changed_fields_diff
 from ._errors import EnclaveError, ProblemDetailsError
 from ._ip_ranges import EXPECTED_FORMS, canonical_ip_range, request_ip_range
+from ._lookup import get_or_none, is_missing_entity
 from ._retry import created_item_finder
 from ._tags import check_tag_names, tag_names, tag_references, wanted_tags
 
@@ -138,13 +140,7 @@ def diff_view(model):
 
 def key_diff(before, after):
     """Return the diff-mode before and after of a key: every field on create and delete, else those that differ."""
-    before_view = diff_view(before)
-    after_view = diff_view(after)
-    if before_view and after_view:
-        changed = [name for name in before_view if before_view[name] != after_view[name]]
-        before_view = {name: before_view[name] for name in changed}
-        after_view = {name: after_view[name] for name in changed}
-    return {"before": before_view, "after": after_view}
+    return changed_fields_diff(diff_view(before), diff_view(after))
 
 
 def _ip_constraints_request(option_value):
@@ -364,21 +360,9 @@ def new_key_model(body):
     return predict_model(model, {field: value for field, value in body.items() if field != "type"})
 
 
-def _is_missing_key(error):
-    # A 404 about the organisation must not read as a missing key, or state=absent would report success
-    # for an organisation the token cannot reach.
-    # NOTE: the 'organisation-not-found' problem type is the emulator's; the API's slug is undocumented.
-    return error.status == 404 and "organisation-not-found" not in (error.problem_type or "")
-
-
 def get_key(client, key_id):
     """Return the detail model of the key with this id, or None when the API has no such key."""
-    try:
-        return client.get(client.org_path("enrolment-keys", key_id))
-    except ProblemDetailsError as error:
-        if _is_missing_key(error):
-            return None
-        raise
+    return get_or_none(client, client.org_path("enrolment-keys", key_id))
 
 
 def find_keys_by_description(client, description):
@@ -432,7 +416,7 @@ def delete_key(client, current, fallback=True):
     try:
         return client.delete(path), DELETED
     except ProblemDetailsError as error:
-        if error.status != 405 and not _is_missing_key(error):
+        if error.status != 405 and not is_missing_entity(error):
             raise
         delete_error = error
 
@@ -450,6 +434,6 @@ def delete_key(client, current, fallback=True):
         return client.put(path + "/disable"), DISABLED
     except ProblemDetailsError as error:
         # A 404 from both DELETE and disable means that someone else deleted the key meanwhile.
-        if delete_error.status == 404 and _is_missing_key(error):
+        if delete_error.status == 404 and is_missing_entity(error):
             return None, DELETED
         raise

@@ -352,6 +352,7 @@ from ..module_utils._enrolment_keys import (
     predict_model,
 )
 from ..module_utils._errors import EnclaveError
+from ..module_utils._lookup import unique_match
 
 
 class EnrolmentKey(EnclaveModule):
@@ -403,17 +404,13 @@ class EnrolmentKey(EnclaveModule):
             return current
 
         description = self.params["description"]
-        matches = find_keys_by_description(self.client, description)
-        if len(matches) > 1:
-            raise EnclaveError(
-                "{0} enrolment keys have the description '{1}' (ids {2}). Set id to choose one of them.".format(
-                    len(matches), description, ", ".join(str(item.get("id")) for item in matches)
-                )
-            )
-        if not matches:
+        match = unique_match(
+            find_keys_by_description(self.client, description), "enrolment keys", "description", description
+        )
+        if match is None:
             return None
         # List items lack ipConstraints and notes, which the comparison needs.
-        return get_key(self.client, matches[0]["id"])
+        return get_key(self.client, match["id"])
 
     def _create(self):
         self.request.check_retention(self.request.key_type or DEFAULT_KEY_TYPE)
