@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 import os
 import sys
 import time
@@ -82,24 +83,39 @@ def test_verify_file_missing(tmp_path):
     assert load_plugin().verify_file(str(tmp_path / "enclave.yml")) is False
 
 
-def test_memory_cache_entry_not_mutated(emulator, tmp_path):
+def test_cache_entry_not_mutated(emulator, tmp_path):
+    cache_dir = tmp_path / "cache"
     path = tmp_path / "enclave.yml"
     path.write_text(
-        "plugin: enclave.networks.enclave\ncache: true\ncache_plugin: ansible.builtin.memory\n"
-        "compose:\n  enclave_tags: enclave_tags + ['extra']\n  enclave_state: \"'changed'\"\n"
+        "plugin: enclave.networks.enclave\ncache: true\ncache_plugin: ansible.builtin.jsonfile\n"
+        "cache_connection: {0}\n"
+        "compose:\n  enclave_tags: enclave_tags + ['extra']\n  enclave_state: \"'changed'\"\n".format(cache_dir)
     )
     plugin = load_plugin()
     cold = parse(plugin, path, cache=True)
-    entry = plugin._cache[plugin.get_cache_key(str(path))]
-    before = copy.deepcopy(entry)
+    key = plugin.get_cache_key(str(path))
+    # The entry that the cold run stored and populated the inventory from, before it is written out.
+    cold_entry = copy.deepcopy(plugin._cache[key])
+    plugin.update_cache_if_changed()
+    (cache_file,) = cache_dir.iterdir()
+    stored = json.loads(cache_file.read_text())
+    # ansible-core 2.19 wraps the cached value in a versioned envelope with the JSON in __payload__.
+    if "__payload__" in stored:
+        stored = json.loads(stored["__payload__"])
+
     warm = parse(plugin, path, cache=True)
 
-    assert entry == before
+    assert stored == cold_entry
+    assert plugin._cache[key] == stored
+    assert [item["systemId"] for item in stored["systems"]][:1] == ["CI5EP"]
+    assert all(item["state"] != "changed" for item in stored["systems"])
+    assert all("extra" not in [tag["tag"] for tag in item["tags"]] for item in stored["systems"])
     assert len(settled_requests(emulator, 2)) == 2
     assert warm.hosts.keys() == cold.hosts.keys()
     assert warm.get_host("web-01").get_vars()["enclave_tags"] == ["prod", "web", "extra"]
-    assert TOKEN not in repr(entry)
-    assert TOKEN not in plugin.get_cache_key(str(path))
+    assert warm.get_host("web-01").get_vars()["enclave_state"] == "changed"
+    assert TOKEN not in cache_file.read_text()
+    assert TOKEN not in key
 
 
 def test_cache_false_reads_api_and_replaces_entry(emulator, tmp_path):
