@@ -103,8 +103,9 @@ notes:
     systems it changed. The module sends only the ids that differ, and reports the API's counts in RV(counts).
   - In check mode the module reads the systems, sends no write request, and returns them as they
     would be, with the same C(changed) status as a real run.
-  - The systems' connection states after enabling, and a newly approved system's address, are known only
-    after a real run; in check mode they are predicted as V(Disconnected) and left as they were.
+  - In check mode, a system that would be enabled or approved is returned with the state V(Disconnected),
+    because its connection state is known only after a real run. A system that would be approved has no
+    virtual address yet.
 seealso:
   - module: enclave.networks.system_info
     description: List enrolled and waiting systems, or read one system.
