@@ -133,7 +133,7 @@ notes:
   - With O(cache), the cache entry belongs to the inventory source and is checked against O(api_url),
     O(organisation_id) and the filters the API applies. It never holds the token. Without
     O(organisation_id), switching to a token of another organisation needs C(--flush-cache).
-  - Use C(--flush-cache) or C(meta: refresh_inventory) to read the API again before the cache times out.
+  - "Use C(--flush-cache) or C(meta: refresh_inventory) to read the API again before the cache times out."
 seealso:
   - name: Enclave API documentation
     description: How to create a personal access token and what the API returns.
