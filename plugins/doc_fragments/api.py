@@ -125,6 +125,22 @@ options:
       - Time in seconds to wait for the API to connect and for each response.
     type: float
     default: 30
+  retries:
+    description:
+      - How many times to repeat a page request after a transient failure, from 0 to 20.
+      - Transient failures are HTTP 429 (rate limited), 502, 503 and 504, a lost connection and a
+        response that takes longer than O(timeout).
+      - Run C(ansible-inventory) with C(-vvv) to see each retry.
+    type: int
+    default: 5
+  retry_max_delay:
+    description:
+      - Longest wait in seconds before a retry.
+      - Waits start at about one second and double with each retry, up to this value.
+      - When the API sends C(Retry-After), the plugin waits that long instead; a C(Retry-After)
+        longer than this value fails at once, naming the wait the API asked for.
+    type: float
+    default: 60
 requirements:
   - requests >= 2.28.0 on the controller
 """

@@ -354,7 +354,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
     def _fetch_systems(self, path, settings):
         """Read the systems the API lists for these settings, in the API's order."""
         try:
-            client = EnclaveClient(**settings["connection"])
+            client = EnclaveClient(log=self.display.vvv, **settings["connection"])
             systems = client.fetch_all(client.org_path("systems"), settings["query"], workers=settings["workers"])
         except EnclaveError as error:
             raise AnsibleParserError("Enclave inventory {0}: {1}".format(path, error)) from error

@@ -89,3 +89,28 @@ def test_faults_through_playbook(emulator, tmp_path):
     assert [key["description"] for key in keys].count("Playbook fault key") == 1
     assert len(route_requests(emulator, "POST", "/org/{0}/enrolment-keys".format(ACME_ORG))) == 1
     assert DEMO_TOKEN not in play.stdout
+
+
+def test_inventory_retries_shown_at_vvv(emulator, tmp_path):
+    emulator.faults.set_rules([parse_fault_option("GET /org/*/systems 503 1")])
+    source = tmp_path / "faults.enclave.yml"
+    source.write_text("plugin: enclave.networks.enclave\nretries: 2\nretry_max_delay: 0.05\n")
+    output = tmp_path / "inventory.json"
+    env = dict(os.environ, ENCLAVE_TOKEN=DEMO_TOKEN, ENCLAVE_API_URL=emulator.url, ANSIBLE_NOCOLOR="1")
+    env.pop("ENCLAVE_ORG_ID", None)
+
+    listing = subprocess.run(
+        [os.path.join(BIN, "ansible-inventory"), "-vvv", "-i", str(source), "--list", "--output", str(output)],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+
+    assert listing.returncode == 0, listing.stderr[-3000:]
+    assert "GET /org/{0}/systems failed with HTTP 503".format(ACME_ORG) in listing.stdout + listing.stderr
+    assert DEMO_TOKEN not in listing.stdout + listing.stderr
+    hosts = json.loads(output.read_text())["_meta"]["hostvars"]
+    assert len(hosts) == 11
+    assert len(route_requests(emulator, "GET", "/org/{0}/systems".format(ACME_ORG))) == 2
