@@ -76,7 +76,7 @@ test: lint sanity sanity-older units emulator-tests integration
 lint: stage
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/ansible-lint --nocolor
+	ANSIBLE_COLLECTIONS_PATH=$(CURDIR)/$(STAGE) PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/ansible-lint --nocolor
 	$(BIN)/antsibull-changelog lint
 	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/antsibull-docs lint-collection-docs --plugin-docs $(STAGED)
 

@@ -145,10 +145,12 @@ extends_documentation_fragment:
 """
 
 EXAMPLES = r"""
+---
 # enclave.yml: every enabled system, reached over Enclave and grouped by tag, state and platform.
 # The token comes from ENCLAVE_TOKEN and the organisation from ENCLAVE_ORG_ID.
 plugin: enclave.networks.enclave
 
+---
 # prod.enclave.yml: connected Linux servers tagged prod, named by description, cached for an hour.
 plugin: enclave.networks.enclave
 api_token: "{{ lookup('ansible.builtin.env', 'ENCLAVE_PROD_TOKEN') }}"
@@ -165,6 +167,7 @@ cache_plugin: ansible.builtin.jsonfile
 cache_connection: ~/.cache/ansible-enclave
 cache_timeout: 3600
 
+---
 # dns.enclave.yml: connect through Enclave DNS, and build groups from the agent version.
 plugin: enclave.networks.enclave
 connect_with: dns_name
