@@ -27,6 +27,8 @@ class RequestContext:
         self.params = params
         self.org = None
         self.access = None
+        # The client's IP address, which enrolment checks against a key's IP constraints.
+        self.client_address = None
         self._body = None
 
     def body(self):

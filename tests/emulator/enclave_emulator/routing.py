@@ -24,10 +24,11 @@ _CONSTRAINTS = {
 class Route:
     """One method and path template, compiled to a regular expression."""
 
-    def __init__(self, method, template, handler):
+    def __init__(self, method, template, handler, anonymous=False):
         self.method = method
         self.template = template
         self.handler = handler
+        self.anonymous = anonymous
         pattern = []
         position = 0
         for match in _PARAMETER.finditer(template):
@@ -52,9 +53,24 @@ class Router:
     def __init__(self):
         self.routes = []
 
-    def add(self, method, template, handler):
-        """Register a handler ``handler(ctx) -> JSON value`` for a method and path template."""
-        self.routes.append(Route(method.upper(), template, handler))
+    def add(self, method, template, handler, anonymous=False):
+        """Register a handler ``handler(ctx) -> JSON value`` for a method and path template.
+
+        An anonymous route takes no bearer token, like the agent's enrolment route, whose credential is
+        the enrolment key in the body.
+        """
+        self.routes.append(Route(method.upper(), template, handler, anonymous))
+
+    def resolve_anonymous(self, method, path):
+        """Return ``(route, params)`` when an anonymous route matches the request, else None."""
+        if len(path) > 1 and path.endswith("/"):
+            path = path[:-1]
+        for route in self.routes:
+            if route.anonymous and route.method == method:
+                params = route.match(path)
+                if params is not None:
+                    return route, params
+        return None
 
     def resolve(self, method, path):
         """Return ``(route, params)`` for a request, or raise a 404 or 405 problem."""

@@ -1,8 +1,8 @@
 """The HTTP server: request handling, User-Agent and token checks, routing and the request log.
 
 Each API request is checked in this order: User-Agent, then the bearer token, then the route, then
-the organisation in the path. Handlers run while holding the store lock, so requests on different
-threads see consistent state.
+the organisation in the path. Anonymous routes, such as the agent's enrolment, skip the token check.
+Handlers run while holding the store lock, so requests on different threads see consistent state.
 """
 
 from __future__ import annotations
@@ -217,8 +217,13 @@ class RequestHandler(http.server.BaseHTTPRequestHandler):
         user_agent = self.headers.get("User-Agent")
         if not user_agent or not user_agent.strip():
             raise user_agent_problem(emulator.missing_user_agent_status)
-        access = self._authenticate(emulator.store)
-        route, params = emulator.router.resolve(self.command, path)
+        anonymous = emulator.router.resolve_anonymous(self.command, path)
+        if anonymous is not None:
+            access = None
+            route, params = anonymous
+        else:
+            access = self._authenticate(emulator.store)
+            route, params = emulator.router.resolve(self.command, path)
 
         host = self.headers.get("Host") or urllib.parse.urlsplit(emulator.url).netloc
         ctx = RequestContext(
@@ -232,6 +237,7 @@ class RequestHandler(http.server.BaseHTTPRequestHandler):
             params,
         )
         ctx.access = access
+        ctx.client_address = self.client_address[0]
         with emulator.store.lock:
             if "orgId" in params:
                 ctx.org = self._find_org(emulator.store, access, params["orgId"])

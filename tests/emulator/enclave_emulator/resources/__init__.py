@@ -5,9 +5,29 @@ Each module has ``register(router)``. A new resource is a new module listed in R
 
 from __future__ import annotations
 
-from . import dns, enrolment_keys, orgs, policies, systems, tags, trust_requirements, unapproved_systems
+from . import (
+    agent_enrolment,
+    dns,
+    enrolment_keys,
+    orgs,
+    policies,
+    systems,
+    tags,
+    trust_requirements,
+    unapproved_systems,
+)
 
-RESOURCE_MODULES = (orgs, systems, unapproved_systems, enrolment_keys, tags, policies, dns, trust_requirements)
+RESOURCE_MODULES = (
+    orgs,
+    systems,
+    unapproved_systems,
+    enrolment_keys,
+    tags,
+    policies,
+    dns,
+    trust_requirements,
+    agent_enrolment,
+)
 
 
 def register_all(router):
