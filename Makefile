@@ -1,13 +1,16 @@
 # Development entry points for the enclave.networks collection.
 #   make demo   set up, build and install the collection, run the demo against the emulator
-#   make test   lint, sanity, unit and integration tests
+#   make test   lint, sanity, unit and integration tests, and the agent role's tests
+#   make role-tests   the agent role's scenarios in a debootstrap root (needs root; installs its Debian tools)
 #   make benchmark   time the inventory plugin with 10,000 systems; writes docs/benchmarks.md
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := help
 
-# ansible-core 2.17 to 2.19 run on Python 3.10 to 3.12; prefer 3.11 when it is there.
-PYTHON ?= $(shell command -v python3.11 || command -v python3)
+# The pinned ansible-core 2.19 needs Python 3.11 or later; take the first interpreter that runs and is new enough.
+PYTHON ?= $(shell for candidate in python3.11 python3.12 python3.13 python3; do \
+	$$candidate -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null && command -v $$candidate && break; \
+	done)
 VENV := .venv
 BIN := $(VENV)/bin
 VERSION := $(shell sed -n 's/^version: *//p' galaxy.yml)
@@ -30,7 +33,7 @@ export ANSIBLE_STDOUT_CALLBACK := default
 export ANSIBLE_LOCALHOST_WARNING := false
 export ANSIBLE_INVENTORY_UNPARSED_WARNING := false
 
-.PHONY: help setup build install demo test lint stage sanity sanity-older units emulator-tests integration \
+.PHONY: help setup build install demo test lint stage sanity sanity-older units emulator-tests integration role-tests \
 	changelog emulator clean benchmark
 
 help:
@@ -39,6 +42,7 @@ help:
 setup: $(VENV)/.installed
 
 $(VENV)/.installed: requirements-dev.txt
+	@test -n "$(PYTHON)" || { echo "Python 3.11 or later is required: install it, or pass PYTHON=/path/to/python3.11."; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -r requirements-dev.txt
@@ -68,9 +72,11 @@ benchmark: install
 
 # Start the emulator in the foreground, for trying the collection by hand.
 emulator: setup
+	@echo "In another shell: export ENCLAVE_API_URL=http://127.0.0.1:$${PORT:-8080}" \
+		"ENCLAVE_TOKEN=EmulatorDemoToken0123456789012345678901234567890123456789012345"
 	PYTHONPATH=tests/emulator $(BIN)/python -m enclave_emulator --port $${PORT:-8080}
 
-test: lint sanity sanity-older units emulator-tests integration
+test: lint sanity sanity-older units emulator-tests integration role-tests
 
 # ansible-lint and antsibull-docs call ansible-doc and ansible-playbook, so the venv's bin goes on PATH.
 lint: stage
@@ -107,6 +113,17 @@ emulator-tests: setup
 # PYTEST_ARGS narrows a run, for example PYTEST_ARGS="-k system_info".
 integration: install
 	PYTHONPATH=tests/emulator $(BIN)/pytest -q -p no:cacheprovider $(PYTEST_ARGS) tests/integration
+
+# The agent role's tests build a stub agent package, a signed apt repository and a Debian root with
+# debootstrap, kept in $(BUILD)/role-tests between runs. They need root, like CI, and Debian's
+# debootstrap, apt-ftparchive (apt-utils) and gpg (gnupg), which this target installs when missing.
+ROLE_TEST_TOOLS := debootstrap apt-ftparchive gpg
+
+role-tests: install
+	@missing=""; for tool in $(ROLE_TEST_TOOLS); do command -v $$tool >/dev/null || missing=1; done; \
+	if [ -n "$$missing" ]; then apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q debootstrap apt-utils gnupg; fi
+	ROLE_TEST_CACHE=$(CURDIR)/$(BUILD)/role-tests PYTHONPATH=tests/emulator $(BIN)/pytest -q -p no:cacheprovider \
+		$(PYTEST_ARGS) tests/role
 
 # Regenerate CHANGELOG.rst for the version in galaxy.yml from changelogs/fragments.
 changelog: setup

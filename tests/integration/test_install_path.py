@@ -52,7 +52,9 @@ def installed(tmp_path_factory):
         version = yaml.safe_load(handle)["version"]
     tarball = work / "enclave-networks-{0}.tar.gz".format(version)
     collections = work / "collections"
-    run([os.path.join(BIN, "ansible-galaxy"), "collection", "install", "-p", str(collections), str(tarball)])
+    # --force: without it, ansible-galaxy skips the install when ANSIBLE_COLLECTIONS_PATH already
+    # holds this version, as it does under `make integration`.
+    run([os.path.join(BIN, "ansible-galaxy"), "collection", "install", "--force", "-p", str(collections), str(tarball)])
     return tarball, collections
 
 
