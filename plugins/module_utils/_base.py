@@ -57,7 +57,10 @@ class EnclaveModule:
 
     def fail(self, error, **result):
         """Fail the task with the error's message and its structured details under 'failure'."""
-        self.module.fail_json(msg=str(error), failure=error.to_failure(), **self._with_retry_log(result))
+        failure = error.to_failure()
+        if failure:
+            result["failure"] = failure
+        self.module.fail_json(msg=str(error), **self._with_retry_log(result))
 
     def _log_retry(self, line):
         self.retry_log.append(line)

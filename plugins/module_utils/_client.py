@@ -57,6 +57,9 @@ MAX_PAGE_WORKERS = 16
 
 # Organisation ids are GUIDs that the API writes as 32 lower-case hex digits without hyphens.
 _ORG_ID = re.compile(r"^[0-9a-f]{32}$")
+# Enrolment key secrets look like XXXXX-XXXXX-XXXXX-XXXXX-XXXXX; error bodies that quote a key
+# (a create response cut short, for example) must not put the secret into a task's message.
+_ENROLMENT_KEY_SECRET = re.compile(r"\b[A-Za-z0-9]{5}(?:-[A-Za-z0-9]{5}){4}\b")
 # Tokens are sent in an HTTP header, which cannot carry whitespace or control characters.
 _TOKEN = re.compile(r"^[\x21-\x7e]+$")
 
@@ -82,7 +85,10 @@ def normalise_organisation_id(value):
 def normalise_api_url(value):
     """Return the API base URL without a trailing slash, or raise EnclaveError for an unusable value."""
     url = (value or DEFAULT_API_URL).strip().rstrip("/")
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError as error:
+        raise EnclaveError("api_url '{0}' is invalid: {1}.".format(value, error)) from None
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise EnclaveError(
             "api_url '{0}' is invalid: expected an http or https URL such as {1}.".format(value, DEFAULT_API_URL)
@@ -152,13 +158,10 @@ class EnclaveClient:
         self._organisation_id = normalise_organisation_id(organisation_id) if organisation_id else None
 
         self._session = requests.Session()
-        self._session.headers.update(
-            {
-                "Authorization": "Bearer " + api_token,
-                "User-Agent": user_agent(),
-                "Accept": "application/json",
-            }
-        )
+        self._session.headers.update({"User-Agent": user_agent(), "Accept": "application/json"})
+        # Set as the session's auth, not a plain header: requests replaces the Authorization header
+        # with ~/.netrc credentials for the API host when a session has no auth of its own.
+        self._session.auth = _BearerAuth(api_token)
         # requests' default adapter keeps at most 10 idle connections per host, so fetch_all's workers
         # beyond 10 would discard connections and open new ones. This pool keeps one per worker.
         adapter = requests.adapters.HTTPAdapter(pool_connections=1, pool_maxsize=MAX_PAGE_WORKERS)
@@ -491,9 +494,23 @@ class EnclaveClient:
             executor.shutdown(wait=True)
 
     def _redact(self, text):
-        if not text or not self._token:
+        """Mask the token and any enrolment key secret in text that goes into a message or log line."""
+        if not text:
             return text
-        return text.replace(self._token, "********")
+        if self._token:
+            text = text.replace(self._token, "********")
+        return _ENROLMENT_KEY_SECRET.sub("*****-*****-*****-*****-*****", text)
+
+
+class _BearerAuth:
+    """Authorization for requests: sets the bearer token header on each prepared request."""
+
+    def __init__(self, token):
+        self._token = token
+
+    def __call__(self, request):
+        request.headers["Authorization"] = "Bearer " + self._token
+        return request
 
 
 def _page_parts(path, body):

@@ -13,6 +13,12 @@ import re
 # Short enough for a one-line failure message, long enough to recognise a proxy page.
 EXCERPT_LENGTH = 200
 
+# What a user can check for the statuses that usually come from the task's own settings.
+STATUS_HINTS = {
+    401: "Check api_token (or ENCLAVE_TOKEN), and that api_url is the API that issued the token.",
+    403: "The token lacks a permission this request needs; use a token whose account may make this change.",
+}
+
 _TAG = re.compile(r"<[^>]*>")
 _SPACE = re.compile(r"\s+")
 
@@ -101,6 +107,8 @@ class ProblemDetailsError(EnclaveError):
             sentences.append(_sentence("{0}: {1}".format(field, " ".join(messages))))
         if self.excerpt:
             sentences.append(_sentence("Response body: " + self.excerpt))
+        if self.status in STATUS_HINTS:
+            sentences.append(STATUS_HINTS[self.status])
         if self.attempts > 1:
             sentences.append("Gave up after {0} attempts.".format(self.attempts))
         if self.trace_id:

@@ -305,3 +305,50 @@ def test_paginate_rejects_unexpected_body(api):
 
     with pytest.raises(EnclaveError, match="unexpected body"):
         list(make_client(api).paginate(path))
+
+
+def test_netrc_does_not_replace_bearer_token(api, tmp_path, monkeypatch):
+    netrc = tmp_path / "netrc"
+    netrc.write_text("machine 127.0.0.1 login someone password hunter2\n")
+    netrc.chmod(0o600)
+    monkeypatch.setenv("NETRC", str(netrc))
+    api.reply_json("GET", "/account/orgs", {"orgs": []})
+
+    make_client(api).get("/account/orgs")
+
+    assert api.requests[0]["headers"]["Authorization"] == "Bearer " + TOKEN
+
+
+def test_non_json_body_masks_key_secret(api):
+    secret = "H4D8Z-2M6QW-T9K3B-R5X7N-C8J2P"
+    api.reply("GET", "/org/{0}/enrolment-keys/2".format(ORG), (200, {}, '{"id": 2, "key": "' + secret + '", "desc'))
+
+    with pytest.raises(EnclaveError) as caught:
+        make_client(api).get("/org/{0}/enrolment-keys/2".format(ORG))
+    assert "not JSON" in str(caught.value)
+    assert secret not in str(caught.value)
+    assert "*****-*****-*****-*****-*****" in str(caught.value)
+
+
+def test_error_body_masks_key_secret(api):
+    secret = "H4D8Z-2M6QW-T9K3B-R5X7N-C8J2P"
+    api.reply("POST", "/org/{0}/enrolment-keys".format(ORG), (500, {"Content-Type": "text/plain"}, "key " + secret))
+
+    with pytest.raises(ProblemDetailsError) as caught:
+        make_client(api, retries=0).post("/org/{0}/enrolment-keys".format(ORG), {"description": "x"})
+    assert secret not in str(caught.value)
+
+
+@pytest.mark.parametrize("status, hint", [(401, "Check api_token"), (403, "lacks a permission")])
+def test_auth_statuses_give_hint(api, status, hint):
+    api.reply_json("GET", "/account/orgs", {"title": "No", "status": status}, status=status)
+
+    with pytest.raises(ProblemDetailsError) as caught:
+        make_client(api).get("/account/orgs")
+    assert hint in str(caught.value)
+
+
+def test_api_url_unparseable_names_value():
+    with pytest.raises(EnclaveError) as caught:
+        normalise_api_url("http://[::1")
+    assert "api_url 'http://[::1' is invalid" in str(caught.value)
