@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from .jsonbody import JsonBody, parse_json_body
+from .query import QueryParameters
 
 
 class RequestContext:
     """One API request, as passed to a route handler.
 
-    ``query`` maps each parameter name to its first value, ``query_pairs`` keeps every pair in order
-    (pagination links repeat them), and ``base_url`` is ``http://<Host header>`` for absolute links.
+    ``query`` returns each parameter's first value and looks names up in any case. ``query_pairs`` keeps
+    every pair in order and as sent, because pagination links repeat them. ``base_url`` is
+    ``http://<Host header>`` for absolute links.
     ``org`` is the organisation named in the path once the server has checked the token can reach it.
     """
 
@@ -17,9 +19,7 @@ class RequestContext:
         self.method = method
         self.path = path
         self.query_pairs = query_pairs
-        self.query = {}
-        for name, value in query_pairs:
-            self.query.setdefault(name, value)
+        self.query = QueryParameters(query_pairs)
         self.base_url = base_url
         self.raw_body = raw_body
         self.content_type = content_type

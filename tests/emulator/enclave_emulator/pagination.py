@@ -27,13 +27,16 @@ def read_paging(query):
 
 
 def page_link(base_url, path, query_pairs, page):
-    """Build an absolute link that repeats the request's query with ``page`` set to the given page."""
+    """Build an absolute link that repeats the request's query with ``page`` set to the given page.
+
+    The page parameter matches in any case and keeps its name as sent. Repeats of it are dropped.
+    """
     pairs = []
     replaced = False
     for name, value in query_pairs:
-        if name == "page":
+        if name.lower() == "page":
             if not replaced:
-                pairs.append(("page", str(page)))
+                pairs.append((name, str(page)))
                 replaced = True
             continue
         pairs.append((name, value))

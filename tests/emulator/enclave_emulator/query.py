@@ -6,6 +6,26 @@ from .jsonbody import match_enum
 from .problems import validation_problem
 
 
+class QueryParameters:
+    """The query string's parameters, looked up by name in any case, as ASP.NET Core binds them.
+
+    ``get`` returns the first value sent under any casing of the name, so ``?Page=1&page=2`` reads
+    page 1, like ASP.NET's binding of a simple type.
+    """
+
+    def __init__(self, pairs):
+        self._values = {}
+        for name, value in pairs:
+            self._values.setdefault(name.lower(), value)
+
+    def get(self, name, default=None):
+        """Return the first value of the parameter, or ``default`` when it was not sent."""
+        return self._values.get(name.lower(), default)
+
+    def __contains__(self, name):
+        return name.lower() in self._values
+
+
 def _invalid(name, value):
     return validation_problem({name: ["The value '{}' is not valid.".format(value)]})
 
