@@ -193,11 +193,14 @@ from ..module_utils._client import MAX_PAGE_WORKERS, EnclaveClient, normalise_ap
 from ..module_utils._errors import EnclaveError
 from ..module_utils._inventory import (
     HOSTNAME_FIELDS,
+    RESERVED_HOST_NAMES,
     VARIABLE_PREFIX,
     api_query,
+    avoid_reserved_names,
     connect_address,
     default_groups,
     describe_renamed_hosts,
+    describe_reserved_hosts,
     field_host_name,
     host_variables,
     normalise_tags,
@@ -387,13 +390,26 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             (str(item.get("systemId")), self._preferred_name(item, variables, settings["hostnames"], strict))
             for item, variables, _address in hosts
         ]
+        candidates, renamed = avoid_reserved_names(candidates, self._reserved_host_names(hosts, settings))
         names, shared, unnamed = unique_host_names(candidates)
-        message = describe_renamed_hosts(shared, unnamed)
-        if message:
-            self.display.warning("Enclave inventory {0}: {1}".format(path, message))
+        for message in (describe_reserved_hosts(renamed), describe_renamed_hosts(shared, unnamed)):
+            if message:
+                self.display.warning("Enclave inventory {0}: {1}".format(path, message))
 
         for name, (item, variables, address) in zip(names, hosts):
             self._add_host(name, item, variables, address, settings)
+
+    def _reserved_host_names(self, hosts, settings):
+        """Return the names no host may take: Ansible's own, existing groups and the default groups this run adds.
+
+        NOTE: groups from keyed_groups and groups are made after the hosts are named, so a host named
+        like one of those still clashes.
+        """
+        reserved = set(RESERVED_HOST_NAMES)
+        reserved.update(self.inventory.groups)
+        for item, _variables, _address in hosts:
+            reserved.update(self._sanitize_group_name(group) for group in default_groups(item, **settings["groups"]))
+        return reserved
 
     def _add_host(self, name, item, variables, address, settings):
         strict = settings["strict"]

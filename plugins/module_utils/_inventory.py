@@ -154,6 +154,40 @@ def field_host_name(item, entry):
     return safe_host_name(item.get(HOSTNAME_FIELDS[entry]))
 
 
+# Host names Ansible gives a meaning of its own: the two built-in groups and the implicit local host.
+RESERVED_HOST_NAMES = frozenset(["all", "ungrouped", "localhost"])
+
+
+def avoid_reserved_names(candidates, reserved):
+    """Rename candidates whose name is reserved, such as a group name, to ``<name>_<system id>``.
+
+    A host named like a group breaks the inventory: Ansible then reads the host as that group.
+    ``candidates`` is a list of ``(system id, name)``. Returns ``(candidates, renamed)``, where
+    renamed lists the ``(name, system id)`` pairs that changed.
+    """
+    result = []
+    renamed = []
+    for system_id, name in candidates:
+        if name in reserved:
+            renamed.append((name, system_id))
+            name = "{0}_{1}".format(name, system_id)
+        result.append((system_id, name))
+    return result, renamed
+
+
+def describe_reserved_hosts(renamed):
+    """Return one message naming the hosts renamed away from reserved names, or None when there are none."""
+    if not renamed:
+        return None
+    listed = ["{0} ({1})".format(name, system_id) for name, system_id in renamed[:MAX_NAMES_IN_MESSAGE]]
+    if len(renamed) > MAX_NAMES_IN_MESSAGE:
+        listed.append("{0} more".format(len(renamed) - MAX_NAMES_IN_MESSAGE))
+    return (
+        "{0} system name(s) are also group names or names Ansible reserves, so each of those hosts is named "
+        "<name>_<system id>: {1}.".format(len(renamed), ", ".join(listed))
+    )
+
+
 def unique_host_names(candidates):
     """Make inventory host names unique, in the order given.
 

@@ -187,3 +187,21 @@ def test_env_token_precedence(emulator, tmp_path, monkeypatch):
     inventory = parse(load_plugin(), path)
 
     assert "web-01" in inventory.hosts
+
+
+@pytest.mark.parametrize("hostname", ["all", "ungrouped", "localhost", "enclave_tag_web", "enclave_state_connected"])
+def test_host_named_like_group_renamed(emulator, tmp_path, hostname):
+    fixture = emulator.store.to_fixture()
+    acme = next(org for org in fixture["orgs"] if org["id"] == ORG)
+    web = next(system for system in acme["systems"] if system["systemId"] == "K5Y9F")
+    web["hostname"] = hostname
+    emulator.load_fixture(fixture)
+    source = tmp_path / "enclave.yml"
+    source.write_text("plugin: enclave.networks.enclave\nhostnames: [hostname]\n")
+
+    inventory = parse(load_plugin(), source, cache=False)
+
+    assert hostname + "_K5Y9F" in inventory.hosts
+    assert hostname not in inventory.hosts
+    assert "web-02" in inventory.hosts
+    assert hostname + "_K5Y9F" in [host.name for host in inventory.groups["enclave_tag_web"].get_hosts()]

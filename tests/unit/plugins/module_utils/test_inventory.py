@@ -7,9 +7,11 @@ from ansible_collections.enclave.networks.plugins.module_utils._errors import En
 from ansible_collections.enclave.networks.plugins.module_utils._inventory import (
     ALWAYS_SET,
     api_query,
+    avoid_reserved_names,
     connect_address,
     default_groups,
     describe_renamed_hosts,
+    describe_reserved_hosts,
     host_variables,
     normalise_tags,
     safe_host_name,
@@ -233,3 +235,14 @@ def test_unique_systems_keeps_first():
     items = [{"systemId": "A1", "n": 1}, {"systemId": "B2"}, {"systemId": "A1", "n": 2}]
 
     assert unique_systems(items) == [{"systemId": "A1", "n": 1}, {"systemId": "B2"}]
+
+
+def test_avoid_reserved_names_renames_only_reserved():
+    candidates = [("A1", "all"), ("B2", "web-01"), ("C3", "enclave_tag_web")]
+
+    renamed_candidates, renamed = avoid_reserved_names(candidates, {"all", "enclave_tag_web"})
+
+    assert renamed_candidates == [("A1", "all_A1"), ("B2", "web-01"), ("C3", "enclave_tag_web_C3")]
+    assert renamed == [("all", "A1"), ("enclave_tag_web", "C3")]
+    assert "all (A1)" in describe_reserved_hosts(renamed)
+    assert describe_reserved_hosts([]) is None
