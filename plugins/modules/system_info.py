@@ -222,10 +222,42 @@ systems:
       returned: for enrolled systems
       sample: null
     dns:
-      description: DNS names the system answers to.
+      description:
+        - DNS names the system answers to. The first is always V(<system id>.id.enclave), in lower case.
+          The others come from DNS records that name the system or share a tag with it.
+        - Only enrolled systems have it.
       type: list
       elements: dict
       returned: with O(system_id)
+      contains:
+        fqdn:
+          description: Fully qualified name, such as V(intranet.enclave).
+          type: str
+          sample: intranet.enclave
+        from_zone_id:
+          description: ID of the DNS zone the name comes from, or null for V(<system id>.id.enclave).
+          type: int
+          sample: 1
+        from_zone_name:
+          description: Name of the DNS zone the name comes from, or null.
+          type: str
+          sample: enclave
+        from_record_id:
+          description: ID of the DNS record the name comes from, or null.
+          type: int
+          sample: 1
+        from_record_name:
+          description: Name of the DNS record the name comes from, or null.
+          type: str
+          sample: intranet
+        from_direct_assignment:
+          description: Whether the DNS record names this system directly, rather than through a tag.
+          type: bool
+          sample: false
+        tags:
+          description: The system's tags that gave it the name, each with the fields of RV(systems[].tags).
+          type: list
+          elements: dict
     known_subnets:
       description: Subnets the system reported as reachable through it.
       type: list

@@ -11,6 +11,7 @@ import re
 
 from .. import timestamps
 from ..bulk import read_bulk_ids
+from ..dns_names import APEX_NAME, record_fqdn
 from ..jsonbody import MISSING
 from ..pagination import paginate
 from ..problems import not_found
@@ -27,7 +28,6 @@ RECORDS_PATH = DNS_PATH + "/records"
 RECORD_PATH = RECORDS_PATH + "/{recordId:int}"
 
 RECORD_TYPES = ("ENCLAVE",)
-APEX_NAME = "@"
 # Labels of letters, digits and inner hyphens, joined by dots.
 _DNS_NAME = re.compile(r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$")
 MAX_DNS_NAME_LENGTH = 253
@@ -78,13 +78,6 @@ def no_such_system(system_id):
 
 
 # Rendering
-
-
-def record_fqdn(record, zone):
-    """Return the name a record answers to: the zone name for ``@``, else ``<name>.<zone>``."""
-    if record["name"] == APEX_NAME:
-        return zone["name"]
-    return "{}.{}".format(record["name"], zone["name"])
 
 
 def _zone_records(org, zone_id):

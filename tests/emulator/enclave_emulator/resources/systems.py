@@ -7,6 +7,7 @@ import ipaddress
 from .. import timestamps
 from ..autoexpire import read_auto_expire, render_auto_expire
 from ..bulk import read_bulk_ids
+from ..dns_names import system_dns_entries, system_dns_names
 from ..jsonbody import MISSING
 from ..pagination import paginate
 from ..problems import system_not_found
@@ -64,14 +65,6 @@ def system_state(system):
     return "Disconnected" if state == "Disabled" else state
 
 
-def system_dns_names(system):
-    """Return the DNS names a system answers to.
-
-    NOTE: only the automatic ``<systemid>.id.enclave`` name exists until DNS records are emulated.
-    """
-    return ["{}.id.enclave".format(system["systemId"].lower())]
-
-
 def render_system(org, system, detail=True):
     """Return the system detail model, or the list item model when ``detail`` is False."""
     key_description, key_deleted = key_reference(
@@ -99,18 +92,8 @@ def render_system(org, system, detail=True):
         "gatewayRoutes": [dict(route) for route in system.get("gatewayRoutes") or []],
         "tags": render_tags(org, system.get("tags")),
         # NOTE: the 2022 SDK's SystemDnsEntry shape; whether the API still writes it is undocumented.
-        "dns": [
-            {
-                "fqdn": name,
-                "fromZoneId": None,
-                "fromZoneName": None,
-                "fromRecordId": None,
-                "fromRecordName": None,
-                "fromDirectAssignment": False,
-                "tags": [],
-            }
-            for name in system_dns_names(system)
-        ],
+        # List items leave it out, so it is built only for the detail model.
+        "dns": system_dns_entries(org, system) if detail else [],
         "knownSubnets": list(system.get("knownSubnets") or []),
         "notes": system.get("notes"),
         "disconnectedRetentionMinutes": system.get("disconnectedRetentionMinutes"),
@@ -217,7 +200,7 @@ def list_systems(ctx):
             continue
         if key_id is not None and system.get("enrolmentKeyId") != key_id:
             continue
-        if dns_name and dns_name not in system_dns_names(system):
+        if dns_name and dns_name not in system_dns_names(org, system):
             continue
         if not matches(system):
             continue
