@@ -348,10 +348,13 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         try:
             rendered = self.templar.template(value)
         except Exception as error:
-            # The message of a failed api_token template may quote the rendered token, so it is left out.
-            detail = "" if name == "api_token" else ": {0}".format(error)
+            # The message of a failed api_token template may quote the rendered token, so only its type is given.
+            detail = " ({0})".format(type(error).__name__) if name == "api_token" else ": {0}".format(error)
             raise AnsibleParserError(
-                "Enclave inventory {0}: the template in {1} failed{2}".format(path, name, detail)
+                "Enclave inventory {0}: the template in {1} failed{2}. Inventory sources see extra variables "
+                "(-e) and lookups only, because host and group variables load after the inventory.".format(
+                    path, name, detail
+                )
             ) from (None if name == "api_token" else error)
         return None if rendered is None else str(rendered)
 

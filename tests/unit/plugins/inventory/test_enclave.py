@@ -178,6 +178,7 @@ def test_failed_token_template_hides_value(emulator, tmp_path):
         parse(load_plugin(), path)
 
     assert "the template in api_token failed" in str(error.value)
+    assert "extra variables (-e) and lookups only" in str(error.value)
 
 
 def test_env_token_precedence(emulator, tmp_path, monkeypatch):
