@@ -173,7 +173,7 @@ def test_rotate_key_unknown_description_fails(emulator):
     rc, output = run_playbook(emulator, "rotate_enrolment_key", "-e", '{"rotate_key_description": "Nothing like it"}')
 
     assert rc != 0
-    assert "No enrolment key has the description 'Nothing like it'" in output
+    assert 'No enrolment key has the description \\"Nothing like it\\"' in output
 
 
 def test_systems_report_markdown_and_csv(emulator, tmp_path):
