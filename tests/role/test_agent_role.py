@@ -126,7 +126,7 @@ def test_tags_description_and_notes_applied(host):
     assert system["tags"] == ["web"]
 
 
-def test_present_keeps_pinned_version_and_latest_upgrades(host):
+def test_pinned_version_then_latest(host):
     key = create_key(host.emulator)
 
     pinned = host.run({"enclave_agent_enrolment_key": key["key"], "enclave_agent_version": OLD_VERSION})
@@ -153,7 +153,7 @@ def test_present_keeps_pinned_version_and_latest_upgrades(host):
     assert len(enrol_calls(host)) == 1
 
 
-def test_absent_revokes_and_reenrol_gives_one_system(host):
+def test_absent_revoke_then_reenrol(host):
     key = create_key(host.emulator)
     assert host.run({"enclave_agent_enrolment_key": key["key"]}).rc == 0
     [old] = host_systems(host.emulator)

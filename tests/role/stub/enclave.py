@@ -56,7 +56,7 @@ def os_version():
 
 
 def hostname():
-    # The root shares the test machine's UTS namespace, so the root's /etc/hostname stands in for it.
+    # The root shares the test machine's UTS namespace, so the root's /etc/hostname is used in its place.
     try:
         with open("/etc/hostname", encoding="utf-8") as name:
             return name.read().strip() or None

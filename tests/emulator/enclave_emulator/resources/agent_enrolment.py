@@ -7,8 +7,8 @@ credential. The agent tests of the collection's role use it through a stub ``enc
 NOTE: the authority's request and response beyond ``publicKey``, ``enrolmentKey`` and ``nonce`` are
 undocumented. The emulator also reads the host facts the agent reports to the API (``hostname``,
 ``platformType``, ``osVersion``, ``enclaveVersion``, ``description``), returns 403 problems whose type
-names the reason a key was rejected, and answers a repeated request with the same public key with the
-system that request created, so an agent that lost the response can enrol again safely.
+names the reason a key was rejected, and returns for a repeated request with the same public key the
+system that the first request created, so an agent that lost the response can enrol again safely.
 """
 
 from __future__ import annotations
@@ -42,10 +42,10 @@ def rejected(slug, detail):
 
 def find_key_by_secret(store, secret):
     """Return ``(org, key)`` for the key with this secret in any organisation, or ``(None, None)``."""
-    wanted = secret.strip().upper()
+    expected = secret.strip().upper()
     for org in store.orgs.values():
         for key in org["enrolmentKeys"].values():
-            if secrets.compare_digest((key.get("key") or "").upper(), wanted):
+            if secrets.compare_digest((key.get("key") or "").upper(), expected):
                 return org, key
     return None, None
 
