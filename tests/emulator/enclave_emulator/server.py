@@ -111,6 +111,15 @@ class RequestHandler(http.server.BaseHTTPRequestHandler):
     def do_DELETE(self):
         self._handle()
 
+    # No route takes HEAD or OPTIONS, so both get the 405 problem with an Allow header on a known path,
+    # as ASP.NET Core routing answers a method that no endpoint takes. HEAD responses carry no body.
+    # NOTE: CORS preflight requests are not emulated; whether the API answers them is undocumented.
+    def do_HEAD(self):
+        self._handle()
+
+    def do_OPTIONS(self):
+        self._handle()
+
     # The parameter name comes from BaseHTTPRequestHandler.
     def log_message(self, format, *args):  # pylint: disable=redefined-builtin
         LOG.debug("%s %s", self.address_string(), format % args)
@@ -273,7 +282,8 @@ class RequestHandler(http.server.BaseHTTPRequestHandler):
             for name, value in headers.items():
                 self.send_header(name, value)
             self.end_headers()
-            self.wfile.write(payload)
+            if self.command != "HEAD":
+                self.wfile.write(payload)
         except (BrokenPipeError, ConnectionResetError) as error:
             LOG.info("Client closed the connection before the %d response to %s was sent: %s", status, self.path, error)
             self.close_connection = True
