@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .jsonbody import is_int32
 from .problems import validation_problem
 
 # The API accepts at most this many IDs in one bulk call (the server's HardLimits.MaxBulkIds).
@@ -29,7 +30,7 @@ def read_bulk_ids(ctx, name, item_type, normalize=None):
     ids = []
     errors = {}
     for index, value in enumerate(values):
-        valid = isinstance(value, str) if item_type is str else isinstance(value, int) and not isinstance(value, bool)
+        valid = isinstance(value, str) if item_type is str else is_int32(value)
         if not valid:
             expected = "System.String" if item_type is str else "System.Int32"
             errors[f"{field}[{index}]"] = [f"The JSON value could not be converted to {expected}."]

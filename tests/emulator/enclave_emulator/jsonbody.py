@@ -13,6 +13,10 @@ from .problems import status_problem, validation_problem
 
 MISSING = object()
 
+# The range of .NET's Int32, the type of the API's numeric ids (keys, policies, DNS, trust requirements).
+INT32_MIN = -(2**31)
+INT32_MAX = 2**31 - 1
+
 _JSON_TYPE_NAMES = {
     str: "System.String",
     bool: "System.Boolean",
@@ -128,8 +132,8 @@ class JsonBody:
         """Return a 32-bit integer property within the optional bounds."""
         value = self._typed(name, int, nullable)
         if isinstance(value, int):
-            low = -(2**31) if minimum is None else minimum
-            high = 2**31 - 1 if maximum is None else maximum
+            low = INT32_MIN if minimum is None else minimum
+            high = INT32_MAX if maximum is None else maximum
             if value < low or value > high:
                 self.add_error(name, f"'{pascal_case(name)}' must be between {low} and {high}. You entered {value}.")
                 return MISSING
@@ -190,6 +194,11 @@ class JsonBody:
                 continue
             items.append(JsonBody(item, prefix=f"{self.field_name(name)}[{index}].", errors=self.errors))
         return items if len(items) == len(values) else MISSING
+
+
+def is_int32(value):
+    """Return whether a JSON value converts to Int32: an integer (not a boolean) within its range."""
+    return isinstance(value, int) and not isinstance(value, bool) and INT32_MIN <= value <= INT32_MAX
 
 
 def match_enum(value, members):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .jsonbody import match_enum
+from .jsonbody import INT32_MAX, INT32_MIN, match_enum
 from .problems import validation_problem
 
 
@@ -39,6 +39,9 @@ def get_int(query, name, minimum=None):
         number = int(value.strip())
     except ValueError as error:
         raise _invalid(name, value) from error
+    # ASP.NET's Int32 binding rejects a value out of range with the same message as one that does not parse.
+    if not INT32_MIN <= number <= INT32_MAX:
+        raise _invalid(name, value)
     if minimum is not None and number < minimum:
         raise validation_problem({name: [f"The value '{value}' is not valid; it must be {minimum} or more."]})
     return number

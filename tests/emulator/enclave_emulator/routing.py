@@ -11,11 +11,13 @@ from __future__ import annotations
 import re
 import urllib.parse
 
+from .jsonbody import INT32_MAX, INT32_MIN
 from .problems import status_problem
 
 _PARAMETER = re.compile(r"\{(?P<name>[A-Za-z]+)(?::(?P<constraint>[a-z]+))?\}")
 _CONSTRAINTS = {
     None: r"[^/]+",
+    # Route.match also checks that the number fits in an Int32, as ASP.NET's int constraint does.
     "int": r"-?[0-9]+",
     "guid": r"\{?[0-9A-Fa-f]{8}-?[0-9A-Fa-f]{4}-?[0-9A-Fa-f]{4}-?[0-9A-Fa-f]{4}-?[0-9A-Fa-f]{12}\}?",
 }
@@ -31,7 +33,10 @@ class Route:
         self.anonymous = anonymous
         pattern = []
         position = 0
+        self.int_parameters = []
         for match in _PARAMETER.finditer(template):
+            if match.group("constraint") == "int":
+                self.int_parameters.append(match.group("name"))
             pattern.append(re.escape(template[position : match.start()]))
             pattern.append("(?P<{}>{})".format(match.group("name"), _CONSTRAINTS[match.group("constraint")]))
             position = match.end()
@@ -44,6 +49,10 @@ class Route:
         found = self.regex.match(path)
         if found is None:
             return None
+        # NOTE: assumes the API's id routes use int constraints, so an id beyond Int32 matches no route (404).
+        for name in self.int_parameters:
+            if not INT32_MIN <= int(found.group(name)) <= INT32_MAX:
+                return None
         return {name: urllib.parse.unquote(value) for name, value in found.groupdict().items()}
 
 

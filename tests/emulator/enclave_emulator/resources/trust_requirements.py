@@ -12,7 +12,7 @@ import re
 
 from .. import timestamps
 from ..bulk import read_bulk_ids
-from ..jsonbody import MISSING
+from ..jsonbody import MISSING, is_int32
 from ..pagination import paginate
 from ..problems import not_found
 from ..query import get_enum
@@ -84,7 +84,7 @@ def read_requirement_ids(body, name, org):
     ids = []
     valid = True
     for index, value in enumerate(values):
-        if isinstance(value, bool) or not isinstance(value, int):
+        if not is_int32(value):
             body.add_error(f"{name}[{index}]", "The JSON value could not be converted to System.Int32.")
             valid = False
         elif value not in org["trustRequirements"]:
