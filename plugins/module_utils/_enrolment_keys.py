@@ -15,8 +15,7 @@ from ._case import snake_dict, to_snake
 from ._diff import changed_fields_diff
 from ._errors import EnclaveError, ProblemDetailsError
 from ._ip_ranges import EXPECTED_FORMS, canonical_ip_range, request_ip_range
-from ._lookup import get_or_none, is_missing_entity
-from ._retry import created_item_finder
+from ._lookup import create_entity, get_or_none, is_missing_entity
 from ._tags import check_tag_names, tag_names, tag_references, wanted_tags
 
 # Module choice -> the API's enum member.
@@ -392,15 +391,15 @@ def create_key(client, body, known_ids=()):
     the body's description whose id is not among known_ids before it sends the POST again, so a lost
     response never leads to a second key.
     """
-    path = client.org_path("enrolment-keys")
     description = body.get("description")
-    find_created = created_item_finder(
-        lambda: client.paginate(path, {"include_disabled": "true"}),
+    return create_entity(
+        client,
+        client.org_path("enrolment-keys"),
+        body,
         lambda item: item.get("description") == description,
-        known_ids,
-        fetch_detail=lambda key_id: get_key(client, key_id),
+        list_query={"include_disabled": "true"},
+        known_ids=known_ids,
     )
-    return client.post(path, body, find_created=find_created)
 
 
 def delete_key(client, current, fallback=True):

@@ -24,6 +24,8 @@ options:
       - ID of the record to manage.
       - The task fails when no record has this id, except with O(state=absent), which then changes nothing.
       - With O(id), O(name) is the name to give the record.
+      - A null value, such as the id of a task in check mode that would create the record, fails the task
+        before any request. Leave the option out to find the record by O(name).
     type: int
   name:
     description:
@@ -193,7 +195,7 @@ from ..module_utils._dns import (
     tag_set,
 )
 from ..module_utils._errors import EnclaveError
-from ..module_utils._lookup import get_or_none, unique_match
+from ..module_utils._lookup import check_identity, create_entity, get_or_none, unique_match
 from ..module_utils._tags import check_tag_names, tag_names, tag_references, unique_names
 
 
@@ -227,6 +229,7 @@ class DnsRecord(EnclaveModule):
     }
 
     def run(self):
+        check_identity(self.params, "id", "name", "DNS record", "find or create the record by its name and zone")
         self.name = None
         if self.params["name"] is not None:
             self.name = normalise_record_name("name", self.params["name"])
@@ -325,7 +328,16 @@ class DnsRecord(EnclaveModule):
             changes = {field: body[field] for field in ("tags", "systems") if body[field]}
             changes["notes"] = body.get("notes")
             return self._result(True, None, self._predict(empty, changes))
-        return self._result(True, None, self.client.post(self.client.org_path("dns", "records"), body))
+        zone_id = self.zone["id"]
+        name = self.name
+        model = create_entity(
+            self.client,
+            self.client.org_path("dns", "records"),
+            body,
+            lambda item: item.get("zoneId") == zone_id and str(item.get("name") or "").lower() == name,
+            list_query={"zoneId": zone_id},
+        )
+        return self._result(True, None, model)
 
     def _update(self, current):
         changes = self._changes(current)

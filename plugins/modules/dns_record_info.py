@@ -18,6 +18,7 @@ options:
     description:
       - ID of one record to read.
       - When no record has it, RV(dns_records) is empty and the task does not fail.
+      - A null value fails the task before any request; leave the option out to list the records.
       - Cannot be combined with the list filters.
     type: int
   zone:
@@ -116,7 +117,7 @@ dns_records:
 
 from ..module_utils._base import EnclaveModule
 from ..module_utils._dns import normalise_zone_name, record_result, require_zone
-from ..module_utils._lookup import get_or_none
+from ..module_utils._lookup import check_identity, get_or_none
 
 
 class DnsRecordInfo(EnclaveModule):
@@ -131,6 +132,7 @@ class DnsRecordInfo(EnclaveModule):
     }
 
     def run(self):
+        check_identity(self.params, "id", None, "DNS record", "list the records")
         if self.params["id"] is not None:
             detail = get_or_none(self.client, self.client.org_path("dns", "records", self.params["id"]))
             return {"changed": False, "dns_records": [record_result(detail)] if detail else []}

@@ -22,6 +22,8 @@ options:
       - ID of the zone to manage.
       - The task fails when no zone has this id, except with O(state=absent), which then changes nothing.
       - With O(id), O(name) is the name to give the zone, which renames it and every record name in it.
+      - A null value, such as the id of a task in check mode that would create the zone, fails the task
+        before any request. Leave the option out to find the zone by O(name).
     type: int
   name:
     description:
@@ -124,7 +126,7 @@ from ..module_utils._base import EnclaveModule
 from ..module_utils._diff import changed_fields_diff
 from ..module_utils._dns import find_zone, normalise_zone_name, tag_set, zone_result
 from ..module_utils._errors import EnclaveError
-from ..module_utils._lookup import get_or_none
+from ..module_utils._lookup import check_identity, create_entity, get_or_none
 from ..module_utils._tags import check_tag_names, tag_names, tag_references, unique_names
 
 
@@ -150,6 +152,7 @@ class DnsZone(EnclaveModule):
     module_kwargs = {"required_one_of": [("id", "name")]}
 
     def run(self):
+        check_identity(self.params, "id", "name", "DNS zone", "find or create the zone by its name")
         self.name = None
         if self.params["name"] is not None:
             self.name = normalise_zone_name("name", self.params["name"])
@@ -210,7 +213,14 @@ class DnsZone(EnclaveModule):
                 "notes": body.get("notes"),
             }
             return self._result(True, None, predicted)
-        return self._result(True, None, self.client.post(self.client.org_path("dns", "zones"), body))
+        name = self.name
+        model = create_entity(
+            self.client,
+            self.client.org_path("dns", "zones"),
+            body,
+            lambda item: str(item.get("name") or "").lower() == name,
+        )
+        return self._result(True, None, model)
 
     def _update(self, current):
         changes = self._changes(current)

@@ -19,11 +19,13 @@ options:
     description:
       - ID of one zone to read.
       - When no zone has it, RV(dns_zones) is empty and the task does not fail.
+      - A null value fails the task before any request; leave the option out to list the zones.
     type: int
   name:
     description:
       - Name of one zone to read, such as V(enclave). Compared in lower case, without a trailing dot.
       - When no zone has it, RV(dns_zones) is empty and the task does not fail.
+      - A null value fails the task before any request; leave the option out to list the zones.
     type: str
 seealso:
   - module: enclave.networks.dns_zone
@@ -93,7 +95,7 @@ dns_zones:
 
 from ..module_utils._base import EnclaveModule
 from ..module_utils._dns import find_zone, normalise_zone_name, zone_result
-from ..module_utils._lookup import get_or_none
+from ..module_utils._lookup import check_identity, get_or_none
 
 
 class DnsZoneInfo(EnclaveModule):
@@ -104,6 +106,8 @@ class DnsZoneInfo(EnclaveModule):
     module_kwargs = {"mutually_exclusive": [("id", "name")]}
 
     def run(self):
+        check_identity(self.params, "id", None, "DNS zone", "list the zones")
+        check_identity(self.params, "name", None, "DNS zone", "list the zones")
         zone_id = self.params["id"]
         if self.params["name"] is not None:
             match = find_zone(self.client, normalise_zone_name("name", self.params["name"]))

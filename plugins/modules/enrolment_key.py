@@ -26,6 +26,8 @@ options:
       - ID of the key to manage.
       - The task fails when no key has this id, except with O(state=absent), which then changes nothing.
       - With O(id), O(description) is the description to set, not a way to find the key.
+      - A null value, such as the id of a task in check mode that would create the key, fails the task
+        before any request. Leave the option out to find the key by O(description).
     type: int
   description:
     description:
@@ -139,10 +141,14 @@ options:
     description:
       - What to do when O(type) differs from the type of the existing key.
       - With V(false), the task fails and changes nothing.
-      - With V(true), the module deletes the key and creates one of the new type with the old key's
-        settings and the options of the task. The new key has a new id and a B(new secret), so every
-        system or script that enrols with the old secret must get the new one.
-      - The old key is deleted first. Where the API cannot delete keys, the task fails before any change.
+      - With V(true), the module creates a key of the new type with the old key's settings and the
+        options of the task, and then deletes the old key. The new key has a new id and a B(new secret),
+        so every system or script that enrols with the old secret must get the new one.
+      - Where the API cannot delete keys (HTTP 404 or 405), the module disables the old key and renames
+        it to V(<description> (replaced by key <new id>\)), and reports that in a warning.
+      - When the create fails, nothing changes. When a later step fails, the task fails with
+        C(changed: true) and a message that lists the steps done and the ids of both keys, which
+        then both exist.
     type: bool
     default: false
 notes:
@@ -336,6 +342,7 @@ from ..module_utils._enrolment_keys import (
     APPROVAL_MODES,
     DEFAULT_KEY_TYPE,
     DELETED,
+    DISABLED,
     EXPIRY_ACTIONS,
     KEY_TYPES,
     KeyRequest,
@@ -352,7 +359,7 @@ from ..module_utils._enrolment_keys import (
     predict_model,
 )
 from ..module_utils._errors import EnclaveError
-from ..module_utils._lookup import unique_match
+from ..module_utils._lookup import check_identity, unique_match
 
 
 class EnrolmentKey(EnclaveModule):
@@ -382,6 +389,7 @@ class EnrolmentKey(EnclaveModule):
 
     def run(self):
         # Every check that needs no API runs first, so an invalid option fails before any request.
+        check_identity(self.params, "id", "description", "enrolment key", "find or create the key by its description")
         self.request = KeyRequest(self.params)
         current = self._fetch()
         if self.params["state"] == "absent":
@@ -450,10 +458,47 @@ class EnrolmentKey(EnclaveModule):
         if self.module.check_mode:
             return self._result(True, current, predict_model(predicted, {}, action))
 
-        # The old key goes first: creating the new one first would leave two keys with one description.
-        delete_key(self.client, current, fallback=False)
+        # The new key goes first, so a failed create leaves the old key in place. Until the old key is
+        # deleted, two keys share the description; known_ids keeps the old one from being taken for
+        # the created key after a lost response.
         model = create_key(self.client, body, known_ids=[current["id"]])
-        return self._result(True, current, self._apply(model, action))
+        done = ["created {0} of type {1}".format(describe_key(model), model.get("type"))]
+        try:
+            model = self._apply(model, action)
+            self._retire(current, model, done)
+        except EnclaveError as error:
+            self._fail_after_writes(error, current, model, done)
+        return self._result(True, current, model)
+
+    def _retire(self, current, model, done):
+        """Delete the replaced key, or disable and rename it where the API cannot delete keys."""
+        _deleted_model, outcome = delete_key(self.client, current)
+        if outcome == DELETED:
+            done.append("deleted the old {0}".format(describe_key(current)))
+            return
+        if outcome == DISABLED:
+            done.append("disabled the old {0}".format(describe_key(current)))
+        # Renamed, the disabled key no longer shares the description that finds the new key.
+        description = "{0} (replaced by key {1})".format(current.get("description"), model.get("id"))
+        self.client.patch(self._path(current), {"description": description})
+        done.append("renamed the old key to '{0}'".format(description))
+        self.module.warn(
+            "The API cannot delete enrolment keys (DELETE was not accepted), so the old {0} is left disabled "
+            "and renamed to '{1}'. Delete it in the Enclave portal if it must go.".format(
+                describe_key(current), description
+            )
+        )
+
+    def _fail_after_writes(self, error, current, model, done):
+        """Fail with changed=true, saying which writes of a replacement succeeded and which keys exist."""
+        error.message = (
+            "Replacing {0} failed after the module {1}. {2} Both keys exist now: the new key id {3} and the "
+            "old key id {4}, which was not deleted. Delete the key you do not want in the Enclave portal "
+            "or with state=absent and its id, then run the task again.".format(
+                describe_key(current), ", then ".join(done), error.message, model.get("id"), current.get("id")
+            )
+        )
+        self.fail(error, changed=True)
 
     def _replacement_action(self, current, predicted):
         action = self.request.state_action(predicted)

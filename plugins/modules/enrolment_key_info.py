@@ -21,11 +21,13 @@ options:
       - ID of one key to read.
       - The task fails when no key has this id.
       - Cannot be combined with O(description), O(search) or O(sort).
+      - A null value fails the task before any request; leave the option out to list the keys.
     type: int
   description:
     description:
       - Exact description of the keys to read, case included; disabled keys are included.
       - Returns an empty list when no key has this description, and every key when several share it.
+      - A null value fails the task before any request; leave the option out to list the keys.
       - Cannot be combined with O(search) or O(sort).
     type: str
   search:
@@ -200,6 +202,7 @@ enrolment_keys:
 from ..module_utils._base import EnclaveModule
 from ..module_utils._enrolment_keys import SORT_ORDERS, find_keys_by_description, get_key, key_result
 from ..module_utils._errors import EnclaveError
+from ..module_utils._lookup import check_identity
 
 
 class EnrolmentKeyInfo(EnclaveModule):
@@ -221,6 +224,8 @@ class EnrolmentKeyInfo(EnclaveModule):
     }
 
     def run(self):
+        check_identity(self.params, "id", None, "enrolment key", "list the keys")
+        check_identity(self.params, "description", None, "enrolment key", "list the keys")
         if self.params["id"] is not None:
             return {"changed": False, "enrolment_keys": [key_result(self._read(self.params["id"]))]}
         if self.params["description"] is not None:

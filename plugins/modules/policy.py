@@ -28,6 +28,8 @@ options:
       - ID of the policy to manage.
       - The task fails when no policy has this id, except with O(state=absent), which then changes nothing.
       - With O(id), O(description) is the description to set, not a way to find the policy.
+      - A null value, such as the id of a task in check mode that would create the policy, fails the task
+        before any request. Leave the option out to find the policy by O(description).
     type: int
   description:
     description:
@@ -368,7 +370,7 @@ from ..module_utils._auto_expire import auto_expire_spec, enable_action
 from ..module_utils._base import EnclaveModule
 from ..module_utils._diff import changed_fields_diff
 from ..module_utils._errors import EnclaveError
-from ..module_utils._lookup import get_or_none, unique_match
+from ..module_utils._lookup import check_identity, create_entity, get_or_none, unique_match
 from ..module_utils._policies import (
     DAYS,
     EXPIRY_ACTIONS,
@@ -435,6 +437,7 @@ class Policy(EnclaveModule):
 
     def run(self):
         # Every check that needs no API runs first, so an invalid option fails before any request.
+        check_identity(self.params, "id", "description", "policy", "find or create the policy by its description")
         self.request = PolicyRequest(self.params)
         current = self._fetch()
         if self.params["state"] == "absent":
@@ -473,7 +476,14 @@ class Policy(EnclaveModule):
         body = self.request.create_body()
         if self.module.check_mode:
             return self._result(True, None, new_policy_model(body))
-        model = self.client.post(self.client.org_path("policies"), body)
+        description = body.get("description")
+        model = create_entity(
+            self.client,
+            self.client.org_path("policies"),
+            body,
+            lambda item: item.get("description") == description,
+            list_query={"include_disabled": "true"},
+        )
         return self._result(True, None, model)
 
     def _update(self, current):

@@ -18,6 +18,7 @@ options:
     description:
       - ID of one policy to read.
       - When no policy has it, RV(policies) is empty and the task does not fail.
+      - A null value fails the task before any request; leave the option out to list the policies.
       - Cannot be combined with the list filters.
     type: int
   search:
@@ -142,7 +143,7 @@ policies:
 """
 
 from ..module_utils._base import EnclaveModule
-from ..module_utils._lookup import get_or_none
+from ..module_utils._lookup import check_identity, get_or_none
 from ..module_utils._policies import SORT_ORDERS, policy_result
 
 
@@ -156,6 +157,7 @@ class PolicyInfo(EnclaveModule):
     module_kwargs = {"mutually_exclusive": [("id", "search"), ("id", "sort")]}
 
     def run(self):
+        check_identity(self.params, "id", None, "policy", "list the policies")
         if self.params["id"] is not None:
             detail = get_or_none(self.client, self.client.org_path("policies", self.params["id"]))
             return {"changed": False, "policies": [policy_result(detail)] if detail else []}

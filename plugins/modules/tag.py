@@ -31,6 +31,8 @@ options:
       - Reference of the tag to manage, such as V(ref:5f0c1a2b3c4d4e5f8a9b0c1d2e3f4a5b), as
         RV(tag.ref) returns it.
       - The task fails when no tag has this ref, except with O(state=absent), which then changes nothing.
+      - A null value, such as the ref of a task in check mode that would create the tag, fails the task
+        before any request. Leave the option out to find the tag by O(name).
     type: str
   new_name:
     description:
@@ -189,7 +191,7 @@ from ..module_utils._base import EnclaveModule
 from ..module_utils._case import snake_dict
 from ..module_utils._diff import changed_fields_diff
 from ..module_utils._errors import EnclaveError
-from ..module_utils._lookup import get_or_none
+from ..module_utils._lookup import check_identity, create_entity, get_or_none
 from ..module_utils._tags import check_tag_name
 
 # The portal's colour form; the API's own rule is undocumented.
@@ -234,6 +236,7 @@ class Tag(EnclaveModule):
         return self._update(current)
 
     def _check_options(self):
+        check_identity(self.params, "ref", "name", "tag", "find or create the tag by its name")
         for option in ("name", "new_name"):
             if self.params[option] is not None:
                 check_tag_name(option, self.params[option])
@@ -303,7 +306,9 @@ class Tag(EnclaveModule):
             body["trustRequirements"] = sorted(set(self.params["trust_requirements"]))
         if self.module.check_mode:
             return self._result(True, None, _predict(_new_tag(name), body))
-        model = self.client.post(self.client.org_path("tags"), body)
+        model = create_entity(
+            self.client, self.client.org_path("tags"), body, lambda item: item.get("tag") == name, id_field="ref"
+        )
         return self._result(True, None, model)
 
     def _update(self, current):

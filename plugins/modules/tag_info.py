@@ -20,6 +20,7 @@ options:
     description:
       - Name or ref (V(ref:) and 32 hexadecimal digits) of one tag to read.
       - When no tag has it, RV(tags) is empty and the task does not fail.
+      - A null value fails the task before any request; leave the option out to list the tags.
       - Cannot be combined with O(search) or O(sort).
     type: str
   search:
@@ -134,7 +135,7 @@ tags:
 
 from ..module_utils._base import EnclaveModule
 from ..module_utils._case import snake_dict
-from ..module_utils._lookup import get_or_none
+from ..module_utils._lookup import check_identity, get_or_none
 
 SORT_ORDERS = {
     "alphabetical": "Alphabetical",
@@ -152,6 +153,7 @@ class TagInfo(EnclaveModule):
     module_kwargs = {"mutually_exclusive": [("name", "search"), ("name", "sort")]}
 
     def run(self):
+        check_identity(self.params, "name", None, "tag", "list the tags")
         if self.params["name"] is not None:
             detail = get_or_none(self.client, self.client.org_path("tags", self.params["name"]))
             return {"changed": False, "tags": [snake_dict(detail)] if detail else []}

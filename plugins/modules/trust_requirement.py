@@ -26,6 +26,8 @@ options:
       - ID of the requirement to manage.
       - The task fails when no requirement has this id, except with O(state=absent), which then changes nothing.
       - With O(id), O(description) is the description to set.
+      - A null value, such as the id of a task in check mode that would create the requirement, fails the task
+        before any request. Leave the option out to find the requirement by O(description).
     type: int
   description:
     description:
@@ -244,7 +246,7 @@ trust_requirement:
 from ..module_utils._base import EnclaveModule
 from ..module_utils._diff import changed_fields_diff
 from ..module_utils._errors import EnclaveError
-from ..module_utils._lookup import get_or_none, unique_match
+from ..module_utils._lookup import check_identity, create_entity, get_or_none, unique_match
 from ..module_utils._trust_requirements import (
     AUTHORITIES,
     RequirementRequest,
@@ -313,6 +315,9 @@ class TrustRequirement(EnclaveModule):
     }
 
     def run(self):
+        check_identity(
+            self.params, "id", "description", "trust requirement", "find or create the requirement by its description"
+        )
         self.request = RequirementRequest(self.params)
         current = self._fetch()
         if self.params["state"] == "absent":
@@ -369,7 +374,14 @@ class TrustRequirement(EnclaveModule):
                 "settings": body["settings"],
             }
             return self._result(True, None, predicted)
-        return self._result(True, None, self.client.post(self.client.org_path("trust-requirements"), body))
+        description = body["description"]
+        model = create_entity(
+            self.client,
+            self.client.org_path("trust-requirements"),
+            body,
+            lambda item: item.get("description") == description,
+        )
+        return self._result(True, None, model)
 
     def _changes(self, current):
         changes = {}

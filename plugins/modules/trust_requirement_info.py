@@ -19,6 +19,7 @@ options:
     description:
       - ID of one requirement to read.
       - When no requirement has it, RV(trust_requirements) is empty and the task does not fail.
+      - A null value fails the task before any request; leave the option out to list the requirements.
       - Cannot be combined with the list filters.
     type: int
   search:
@@ -117,7 +118,7 @@ trust_requirements:
 """
 
 from ..module_utils._base import EnclaveModule
-from ..module_utils._lookup import get_or_none
+from ..module_utils._lookup import check_identity, get_or_none
 from ..module_utils._trust_requirements import REQUIREMENT_TYPES, SORT_ORDERS, requirement_result
 
 
@@ -131,6 +132,7 @@ class TrustRequirementInfo(EnclaveModule):
     module_kwargs = {"mutually_exclusive": [("id", "search"), ("id", "type"), ("id", "sort")]}
 
     def run(self):
+        check_identity(self.params, "id", None, "trust requirement", "list the requirements")
         if self.params["id"] is not None:
             detail = get_or_none(self.client, self.client.org_path("trust-requirements", self.params["id"]))
             return {"changed": False, "trust_requirements": [requirement_result(detail)] if detail else []}

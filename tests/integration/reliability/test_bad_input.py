@@ -107,3 +107,55 @@ def test_unknown_organisation_named_without_write(emulator, module, options):
 def test_case_count_meets_floor():
     # Inventory cases live in test_inventory_bad_input.py.
     assert len(LOCAL_CASES) >= 40
+
+
+# (module, options with a null identity, text the message must contain)
+NULL_IDENTITY_CASES = [
+    ("enrolment_key", {"id": None}, "id is null and description is not set"),
+    ("enrolment_key", {"id": None, "description": "Servers renamed"}, "id is null: give the id of an existing"),
+    ("enrolment_key", {"description": None}, "id is not set and description is null"),
+    ("policy", {"id": None}, "id is null and description is not set"),
+    ("policy", {"id": None, "description": "Renamed policy"}, "id is null: give the id of an existing policy"),
+    ("tag", {"ref": None}, "ref is null and name is not set"),
+    ("tag", {"ref": None, "name": "renamed"}, "ref is null: give the ref of an existing tag"),
+    ("tag", {"name": None}, "ref is not set and name is null"),
+    ("dns_zone", {"id": None}, "id is null and name is not set"),
+    ("dns_zone", {"id": None, "name": "corp.example"}, "id is null: give the id of an existing DNS zone"),
+    ("dns_record", {"id": None}, "id is null and name is not set"),
+    ("dns_record", {"id": None, "name": "app"}, "id is null: give the id of an existing DNS record"),
+    ("trust_requirement", {"id": None}, "id is null and description is not set"),
+    ("trust_requirement", {"id": None, "description": "MFA"}, "id is null: give the id of an existing trust"),
+    ("enrolment_key_info", {"id": None}, "id is null: give the id of an existing enrolment key"),
+    ("enrolment_key_info", {"description": None}, "description is null"),
+    ("policy_info", {"id": None}, "id is null"),
+    ("tag_info", {"name": None}, "name is null"),
+    ("dns_zone_info", {"id": None}, "id is null"),
+    ("dns_zone_info", {"name": None}, "name is null"),
+    ("dns_record_info", {"id": None}, "id is null"),
+    ("trust_requirement_info", {"id": None}, "id is null"),
+]
+
+
+@pytest.mark.parametrize(
+    "case",
+    NULL_IDENTITY_CASES,
+    ids=["{0}-{1}".format(case[0], "-".join(sorted(case[1]))) for case in NULL_IDENTITY_CASES],
+)
+def test_null_identity_rejected_without_request(emulator, case):
+    module, options, expected = case
+    args = {"api_url": emulator.url, "api_token": DEMO_TOKEN}
+    args.update(options)
+
+    rc, result = run_module(module, args)
+    assert rc != 0
+    assert expected in result["msg"]
+    assert emulator.requests() == []
+
+
+def test_null_identity_in_check_mode(emulator):
+    args = {"api_url": emulator.url, "api_token": DEMO_TOKEN, "id": None, "_ansible_check_mode": True}
+
+    rc, result = run_module("enrolment_key", args)
+    assert rc != 0
+    assert "In check mode, a task that would create the enrolment key returns a null id" in result["msg"]
+    assert emulator.requests() == []

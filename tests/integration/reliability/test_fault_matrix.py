@@ -12,7 +12,7 @@ import pytest
 from ansible_collections.enclave.networks.plugins.module_utils._errors import EnclaveError, ProblemDetailsError
 from ansible_collections.enclave.networks.plugins.module_utils._retry import created_item_finder
 from enclave_emulator.faults import FaultRule, parse_rules
-from reliability_helpers import ACME_ORG, DEMO_TOKEN, applied, make_client, route_requests
+from reliability_helpers import ACME_ORG, DEMO_TOKEN, applied, make_client, route_requests, run_module
 
 NEW_KEY = "Fault matrix key"
 ORG_PATH = "/org/" + ACME_ORG
@@ -284,3 +284,92 @@ def test_concurrent_page_reads_retry(emulator):
     assert len(items) == 12
     assert len({item["systemId"] for item in items}) == 12
     assert len(client.lines) == 2
+
+
+# module -> (API collection, options that create one object, how to tell a created object by its identity)
+MODULE_CREATES = {
+    "enrolment_key": (
+        "enrolment-keys",
+        {"description": "Fault module key"},
+        lambda item: item.get("description") == "Fault module key",
+    ),
+    "policy": (
+        "policies",
+        {
+            "description": "Fault policy",
+            "sender_tags": ["dev"],
+            "receiver_tags": ["web"],
+            "acls": [{"protocol": "any"}],
+        },
+        lambda item: item.get("description") == "Fault policy",
+    ),
+    "tag": ("tags", {"name": "fault-tag"}, lambda item: item.get("tag") == "fault-tag"),
+    "dns_zone": ("dns/zones", {"name": "fault.example"}, lambda item: item.get("name") == "fault.example"),
+    "dns_record": (
+        "dns/records",
+        {"zone": "enclave", "name": "fault-record"},
+        lambda item: item.get("name") == "fault-record" and item.get("zoneName") == "enclave",
+    ),
+    "trust_requirement": (
+        "trust-requirements",
+        {"description": "Fault requirement", "public_ip": {"conditions": [{"type": "country", "value": "GB"}]}},
+        lambda item: item.get("description") == "Fault requirement",
+    ),
+}
+
+
+@pytest.mark.parametrize("module", sorted(MODULE_CREATES))
+def test_module_create_recovers_lost_response(emulator, module):
+    collection, options, matches = MODULE_CREATES[module]
+    path = ORG_PATH + "/" + collection
+    rule = {"method": "POST", "path": path, "attempts": [1], "fault": {"kind": "504", "handled": True}}
+    emulator.faults.set_rules(parse_rules({"rules": [rule]}))
+    args = {"api_url": emulator.url, "api_token": DEMO_TOKEN, "retry_max_delay": 0.05}
+    args.update(options)
+
+    rc, result = run_module(module, args)
+    assert rc == 0, result.get("msg")
+    assert result["changed"] is True
+    assert len(route_requests(emulator, "POST", path)) == 1
+    client = make_client(emulator)
+    listed = [item for item in client.paginate(path) if matches(item)]
+    assert len(listed) == 1
+    # Tags are addressed by ref; every other object has an integer id.
+    id_field = "ref" if module == "tag" else "id"
+    assert result[module][id_field] == listed[0][id_field]
+
+
+REPLACE_KEY = {"description": "CI build agents", "type": "general_purpose", "replace_on_type_change": True}
+
+
+def run_replacement(emulator, method, path):
+    rule = {"method": method, "path": path, "fault": "500"}
+    emulator.faults.set_rules(parse_rules({"rules": [rule]}))
+    args = {"api_url": emulator.url, "api_token": DEMO_TOKEN, "retry_max_delay": 0.05}
+    args.update(REPLACE_KEY)
+    return run_module("enrolment_key", args)
+
+
+def test_replacement_failed_create_keeps_old_key(emulator):
+    before = copy.deepcopy(key(emulator, 3))
+
+    rc, result = run_replacement(emulator, "POST", ORG_PATH + "/enrolment-keys")
+    assert rc != 0
+    # fail_json leaves changed out when nothing changed, and Ansible reports that as changed: false.
+    assert result.get("changed", False) is False
+    assert result["failure"]["status"] == 500
+    assert key(emulator, 3) == before
+    assert route_requests(emulator, "DELETE", ORG_PATH + "/enrolment-keys/3") == []
+
+
+def test_replacement_failed_delete_reports_change(emulator):
+    rc, result = run_replacement(emulator, "DELETE", ORG_PATH + "/enrolment-keys/3")
+    assert rc != 0
+    assert result["changed"] is True
+    assert result["failure"]["status"] == 500
+    created = [item for item in keys(emulator) if item["description"] == "CI build agents" and item["id"] != 3]
+    assert len(created) == 1
+    assert created[0]["type"] == "GeneralPurpose"
+    assert key(emulator, 3)["type"] == "Ephemeral"
+    assert "created enrolment key 'CI build agents' (id {0})".format(created[0]["id"]) in result["msg"]
+    assert "Both keys exist now: the new key id {0} and the old key id 3".format(created[0]["id"]) in result["msg"]
