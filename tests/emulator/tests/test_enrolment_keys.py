@@ -153,6 +153,22 @@ def test_create_ip_constraints_normalised(api):
     ]
 
 
+def test_create_ipv6_constraints_normalised(api):
+    constraints = [
+        {"range": "2001:db8::/32"},
+        {"range": "2001:DB8::7"},
+        {"range": "2001:db8::1-2001:db8::9"},
+        {"range": "2001:db8::a - 2001:db8::a"},
+    ]
+    body = create(api, description="IPv6", ipConstraints=constraints)
+    assert body["ipConstraints"] == [
+        {"range": "2001:db8::/32", "description": None},
+        {"range": "2001:DB8::7", "description": None},
+        {"range": "2001:db8::1 - 2001:db8::9", "description": None},
+        {"range": "2001:db8::a - 2001:db8::a", "description": None},
+    ]
+
+
 @pytest.mark.parametrize(
     ("body", "field"),
     [
@@ -166,6 +182,9 @@ def test_create_ip_constraints_normalised(api):
         ({"description": "x", "approvalMode": "Sometimes"}, "ApprovalMode"),
         ({"description": "x", "ipConstraints": [{"range": "10.0.0.300"}]}, "IpConstraints[0].Range"),
         ({"description": "x", "ipConstraints": [{"range": "10.0.0.9 - 10.0.0.1"}]}, "IpConstraints[0].Range"),
+        ({"description": "x", "ipConstraints": [{"range": "2001:db8::9 - 2001:db8::1"}]}, "IpConstraints[0].Range"),
+        ({"description": "x", "ipConstraints": [{"range": "192.0.2.1 - 2001:db8::1"}]}, "IpConstraints[0].Range"),
+        ({"description": "x", "ipConstraints": [{"range": "2001:db8::1 - 2001:db8::g"}]}, "IpConstraints[0].Range"),
         ({"description": "x", "ipConstraints": [{}]}, "IpConstraints[0].Range"),
         ({"description": "x", "tags": ["a", "a"]}, "Tags"),
         (

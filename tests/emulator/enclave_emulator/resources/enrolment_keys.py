@@ -125,11 +125,15 @@ def find_key(ctx):
 def normalize_ip_range(text):
     """Return an IP constraint range in the API's form, or None when it is not valid.
 
-    Accepts CIDR ``a.b.c.d/n``, a single address, or ``a.b.c.d - e.f.g.h`` with or without spaces,
-    and writes a range back as ``a.b.c.d - e.f.g.h``.
+    Accepts a CIDR block, a single address, or ``first - last`` with or without spaces, in IPv4 or
+    IPv6, and writes a range back as ``first - last``. Both ends of a range must be of one IP version,
+    and the first must not be above the last.
+    NOTE: the real API's rule for IPv6 ranges is undocumented; this accepts them as the collection's
+    module does, so the two agree.
     """
     text = text.strip()
-    if "-" in text and "/" not in text and ":" not in text:
+    # IPv6 addresses contain no '-', so a dash always separates the two ends of a range.
+    if "-" in text and "/" not in text:
         start_text, _dash, end_text = text.partition("-")
         try:
             start = ipaddress.ip_address(start_text.strip())
