@@ -15,8 +15,8 @@ def parse_ip_range(text):
     The canonical form compares equal for equal ranges: '192.0.2.1-192.0.2.9' and '192.0.2.1 - 192.0.2.9'
     give the same value, as do '10.0.0.1/8' and '10.0.0.0/8'. Raises ValueError for anything else,
     including a range whose ends are of different IP versions or in descending order.
-    NOTE: the API documents ranges only with IPv4 examples; whether it accepts an IPv6 'first - last'
-    range is unknown, so such a range may still fail with HTTP 400 from the real API.
+    NOTE: the API documents ranges only with IPv4 examples. Whether it accepts an IPv6 'first - last'
+    range is unknown, so the real API may reject one with HTTP 400.
     """
     if not isinstance(text, str):
         raise ValueError("expected a string, not {0!r}".format(text))
