@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from . import timestamps
 from .jsonbody import MISSING
+from .timezones import is_time_zone_id, time_zone_error
 
 EXPIRY_ACTIONS = ("Disable", "Delete")
 
@@ -15,7 +16,7 @@ def read_auto_expire(body):
     """Validate an AutoExpireModel object and return it in stored form, or MISSING after recording errors.
 
     ``expiryDateTime`` must parse as ISO 8601 and ``expiryAction`` must be Disable or Delete (any case).
-    ``timeZoneId`` is an optional IANA or Windows zone name and is stored as sent.
+    ``timeZoneId`` is null or an IANA or Windows time zone id (see timezones.py), stored as sent.
     NOTE: the expiry is written back in UTC with a Z suffix; the API's own output form is undocumented.
     """
     time_zone_id = body.string("timeZoneId", nullable=True)
@@ -23,6 +24,10 @@ def read_auto_expire(body):
     action = body.enum("expiryAction", EXPIRY_ACTIONS)
     if action is MISSING and not body.has("expiryAction"):
         body.add_error("expiryAction", "The ExpiryAction field is required.")
+
+    if isinstance(time_zone_id, str) and not is_time_zone_id(time_zone_id):
+        body.add_error("timeZoneId", time_zone_error(time_zone_id))
+        time_zone_id = MISSING
 
     expiry = MISSING
     if isinstance(expiry_text, str):

@@ -20,6 +20,7 @@ from ..search import build_filter, choice_key, tags_key
 from ..sorting import newest_first
 from ..sorting import text_key as sort_text
 from ..tag_refs import read_tag_names, render_tags
+from ..timezones import is_time_zone_id, time_zone_error
 from .enrolment_keys import normalize_ip_range
 from .orgs import ORG_PATH
 from .trust_requirements import read_requirement_ids, render_used_requirements
@@ -257,6 +258,9 @@ def _read_active_hours(body):
     if active_hours in (MISSING, None):
         return active_hours
     time_zone = active_hours.string("timeZoneId", nullable=False, required=True, non_empty=True)
+    if isinstance(time_zone, str) and not is_time_zone_id(time_zone):
+        active_hours.add_error("timeZoneId", time_zone_error(time_zone))
+        time_zone = MISSING
     days = active_hours.array("daysOfWeek")
     start = _read_time(active_hours, "startTime")
     end = _read_time(active_hours, "endTime")

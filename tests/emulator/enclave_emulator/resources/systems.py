@@ -230,6 +230,8 @@ def _read_gateway_routes(body):
         name = route.string("name")
         if not isinstance(subnet_text, str):
             continue
+        # NOTE: host bits are accepted (10.1.2.3/8 is stored as 10.0.0.0/8). .NET 8's IPNetwork.Parse rejects
+        # them, but which parser the API uses is unknown.
         try:
             subnet = str(ipaddress.ip_network(subnet_text.strip(), strict=False))
         except ValueError:

@@ -8,10 +8,10 @@ every value a string, as the API stores it. Tags (``trustRequirements``) and pol
 from __future__ import annotations
 
 import ipaddress
-import re
 
 from .. import timestamps
 from ..bulk import read_bulk_ids
+from ..countries import is_country_code
 from ..jsonbody import MISSING, is_int32
 from ..pagination import paginate
 from ..problems import not_found
@@ -33,7 +33,6 @@ AUTHORITIES = ("portal", "azure", "google", "okta", "jumpcloud", "duo", "oidc")
 # Authorities that sign users in through an identity provider of the customer's own.
 AUTHORITIES_WITH_URI = ("okta", "jumpcloud", "duo", "oidc")
 PUBLIC_IP_CONDITION_TYPES = ("ip", "country")
-_COUNTRY_CODE = re.compile(r"^[A-Za-z]{2}$")
 
 
 def register(router):
@@ -232,8 +231,8 @@ def _validate_public_ip(conditions, body):
             )
         elif not isinstance(value, str) or not value.strip():
             body.add_error(f"{where}.value", "A condition needs a value.")
-        elif condition_type == "country" and not _COUNTRY_CODE.match(value):
-            body.add_error(f"{where}.value", f"'{value}' is not a two-letter ISO 3166 country code.")
+        elif condition_type == "country" and not is_country_code(value):
+            body.add_error(f"{where}.value", f"'{value}' is not an ISO 3166-1 alpha-2 country code such as GB.")
         elif condition_type == "ip" and not _validate_ip_value(value):
             body.add_error(f"{where}.value", f"'{value}' is not an IP address, a CIDR block or a range.")
         if values.get("isblocked") not in ("true", "false"):
