@@ -48,6 +48,58 @@ def create_entity(client, path, body, matches, list_query=None, known_ids=(), id
     return client.post(path, body, find_created=find_created)
 
 
+def check_references(option, ids, exists, noun, organisation_id, list_hint):
+    """Raise EnclaveError naming the ids for which exists(id) is false, before any write sends them.
+
+    The API's own 400 or 404 names the field but not how to find valid ids, and it could stop an
+    update after an earlier write. list_hint says how to list the valid ids.
+    """
+    unknown = [value for value in ids or [] if not exists(value)]
+    if unknown:
+        raise EnclaveError(
+            "{0} is invalid: no {1} has the {2} {3} in organisation {4}. {5}".format(
+                option,
+                noun,
+                "id" if len(unknown) == 1 else "ids",
+                ", ".join(str(value) for value in unknown),
+                organisation_id,
+                list_hint,
+            )
+        )
+
+
+def existing_trust_requirement_ids(client):
+    """Return the ids of every trust requirement of the organisation, from one list read."""
+    return {item.get("id") for item in client.paginate(client.org_path("trust-requirements")) if isinstance(item, dict)}
+
+
+def check_trust_requirements(client, option, ids):
+    """Raise EnclaveError when ids name a trust requirement that does not exist."""
+    if not ids:
+        return
+    known = existing_trust_requirement_ids(client)
+    check_references(
+        option,
+        ids,
+        known.__contains__,
+        "trust requirement",
+        client.organisation_id,
+        "List the valid ids with enclave.networks.trust_requirement_info.",
+    )
+
+
+def check_systems(client, option, system_ids):
+    """Raise EnclaveError when system_ids name a system that is not enrolled, reading each system once."""
+    check_references(
+        option,
+        system_ids,
+        lambda system_id: get_or_none(client, client.org_path("systems", system_id)) is not None,
+        "system",
+        client.organisation_id,
+        "List the enrolled systems and their ids with enclave.networks.system_info.",
+    )
+
+
 def unique_match(matches, plural, field, value, id_field="id"):
     """Return the one item of matches, None for no item, or raise EnclaveError listing the ids of several.
 

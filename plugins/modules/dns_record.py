@@ -195,7 +195,7 @@ from ..module_utils._dns import (
     tag_set,
 )
 from ..module_utils._errors import EnclaveError
-from ..module_utils._lookup import check_identity, create_entity, get_or_none, unique_match
+from ..module_utils._lookup import check_identity, check_systems, create_entity, get_or_none, unique_match
 from ..module_utils._tags import check_tag_names, tag_names, tag_references, unique_names
 
 
@@ -312,6 +312,7 @@ class DnsRecord(EnclaveModule):
         body["systems"] = self.systems or []
         if self.params["notes"]:
             body["notes"] = self.params["notes"]
+        check_systems(self.client, "systems", body["systems"])
         if self.module.check_mode:
             empty = {
                 "id": None,
@@ -343,6 +344,9 @@ class DnsRecord(EnclaveModule):
         changes = self._changes(current)
         if not changes:
             return self._result(False, current, current)
+        # Only systems that the record does not have yet are read; the others exist already.
+        known = set(system_ids(current.get("systems")))
+        check_systems(self.client, "systems", [item for item in changes.get("systems") or [] if item not in known])
         if self.module.check_mode:
             return self._result(True, current, self._predict(current, changes))
         return self._result(True, current, self.client.patch(self._path(current["id"]), changes))

@@ -370,7 +370,7 @@ from ..module_utils._auto_expire import auto_expire_spec, enable_action
 from ..module_utils._base import EnclaveModule
 from ..module_utils._diff import changed_fields_diff
 from ..module_utils._errors import EnclaveError
-from ..module_utils._lookup import check_identity, create_entity, get_or_none, unique_match
+from ..module_utils._lookup import check_identity, check_trust_requirements, create_entity, get_or_none, unique_match
 from ..module_utils._policies import (
     DAYS,
     EXPIRY_ACTIONS,
@@ -474,6 +474,7 @@ class Policy(EnclaveModule):
         # A policy created without type is a general one, which takes no gateway options.
         self.request.check_type(self.request.policy_type or "General")
         body = self.request.create_body()
+        check_trust_requirements(self.client, "trust_requirements", body.get("senderTrustRequirements"))
         if self.module.check_mode:
             return self._result(True, None, new_policy_model(body))
         description = body.get("description")
@@ -496,6 +497,7 @@ class Policy(EnclaveModule):
             )
         self.request.check_type(current.get("type"), describe_policy(current))
         patch = self.request.patch_for(current)
+        check_trust_requirements(self.client, "trust_requirements", patch.get("senderTrustRequirements"))
         action = enable_action(current, self.request.enabled, self.request.auto_expire)
         if not patch and action is None:
             return self._result(False, current, current)

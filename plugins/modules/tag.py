@@ -191,7 +191,7 @@ from ..module_utils._base import EnclaveModule
 from ..module_utils._case import snake_dict
 from ..module_utils._diff import changed_fields_diff
 from ..module_utils._errors import EnclaveError
-from ..module_utils._lookup import check_identity, create_entity, get_or_none
+from ..module_utils._lookup import check_identity, check_trust_requirements, create_entity, get_or_none
 from ..module_utils._tags import check_tag_name
 
 # The portal's colour form; the API's own rule is undocumented.
@@ -304,6 +304,7 @@ class Tag(EnclaveModule):
             body["notes"] = self.params["notes"]
         if self.params["trust_requirements"]:
             body["trustRequirements"] = sorted(set(self.params["trust_requirements"]))
+        check_trust_requirements(self.client, "trust_requirements", body.get("trustRequirements"))
         if self.module.check_mode:
             return self._result(True, None, _predict(_new_tag(name), body))
         model = create_entity(
@@ -315,6 +316,7 @@ class Tag(EnclaveModule):
         changes = self._changes(current)
         if not changes:
             return self._result(False, current, current)
+        check_trust_requirements(self.client, "trust_requirements", changes.get("trustRequirements"))
         if self.module.check_mode:
             return self._result(True, current, _predict(current, changes))
         # The ref stays with the tag through a rename, so the PATCH addresses it by ref.

@@ -159,3 +159,36 @@ def test_null_identity_in_check_mode(emulator):
     assert rc != 0
     assert "In check mode, a task that would create the enrolment key returns a null id" in result["msg"]
     assert emulator.requests() == []
+
+
+# (module, options that reference an object that does not exist, text the message must contain)
+UNKNOWN_REFERENCE_CASES = [
+    (
+        "policy",
+        {"description": "Unknown requirement", "trust_requirements": [999]},
+        "trust_requirements is invalid: no trust requirement has the id 999",
+    ),
+    ("tag", {"name": "unknown-requirement", "trust_requirements": [999, 998]}, "has the ids 998, 999"),
+    ("dns_record", {"name": "nosys", "systems": ["NOSYS"]}, "systems is invalid: no system has the id NOSYS"),
+    # An update: the enclave zone's record intranet exists.
+    ("dns_record", {"name": "intranet", "systems": ["NOSYS"]}, "NOSYS"),
+]
+
+
+@pytest.mark.parametrize(
+    "case",
+    UNKNOWN_REFERENCE_CASES,
+    ids=[
+        "{0}-{1}".format(case[0], case[1].get("name") or case[1].get("description")) for case in UNKNOWN_REFERENCE_CASES
+    ],
+)
+def test_unknown_reference_rejected_before_write(emulator, case):
+    module, options, expected = case
+    args = {"api_url": emulator.url, "api_token": DEMO_TOKEN}
+    args.update(options)
+
+    rc, result = run_module(module, args)
+    assert rc != 0
+    assert expected in result["msg"]
+    assert "List the" in result["msg"]
+    assert write_requests(emulator) == []
