@@ -9,8 +9,9 @@ reach the requested state. A plan then either runs (apply) or is only predicted 
 from __future__ import annotations
 
 import copy
+import datetime
 
-from ._auto_expire import auto_expire_matches, wanted_auto_expire
+from ._auto_expire import auto_expire_matches, parse_timestamp, wanted_auto_expire
 from ._bulk import bulk_count, chunked
 from ._case import snake_dict
 from ._errors import EnclaveError
@@ -159,6 +160,7 @@ class SystemChanges:
         expiry = None
         if self.params["enable_until"] is not None:
             expiry = wanted_auto_expire("enable_until", self.params["enable_until"], EXPIRY_ACTIONS)
+            self._warn_past_expiry(expiry)
         system_ids = self._system_ids()
         found = self._read(system_ids)
 
@@ -189,6 +191,22 @@ class SystemChanges:
                 )
             )
 
+    def _warn_past_expiry(self, expiry):
+        # NOTE: how the API treats an expiry in the past is undocumented. The module sends it as it is,
+        # and expects the API to apply the expiry action at once.
+        when = parse_timestamp(expiry["expiryDateTime"])
+        if when > datetime.datetime.now(datetime.timezone.utc):
+            return
+        if expiry["expiryAction"] == EXPIRY_ACTIONS["revoke"]:
+            outcome = "revoke the system at once, which is permanent. Set a future expiry to keep it enrolled."
+        else:
+            outcome = "disable the system at once. Set a future expiry to keep it enabled until then."
+        self.warnings.append(
+            "enable_until.expiry '{0}' is in the past, so the API is expected to {1}".format(
+                self.params["enable_until"]["expiry"], outcome
+            )
+        )
+
     def _check_options(self):
         edit_options = [name for name in EDIT_OPTIONS if self.params[name] is not None]
         if edit_options and self.state in ("declined", "revoked"):
@@ -200,6 +218,11 @@ class SystemChanges:
             )
         if self.params["tags"] is not None:
             check_tag_names("tags", self.params["tags"])
+        if self.params["enable_until"] is not None and self.params["state"] is None:
+            raise EnclaveError(
+                "enable_until needs state, and state is not set: the schedule enables the system until its "
+                "expiry. Set state=enabled, or state=approved for a system that waits for approval."
+            )
         if self.params["enable_until"] is not None and self.state not in ("enabled", "approved"):
             raise EnclaveError(
                 "enable_until needs state=enabled or state=approved, not state={0}: the schedule enables the "

@@ -49,6 +49,11 @@ def _user_authentication_configuration(value):
         )
     if authority in AUTHORITIES_WITH_URI:
         uri = value.get("authority_uri") or ""
+        if not uri:
+            raise EnclaveError(
+                "user_authentication.authority_uri is missing: the {0} authority needs the https URI of the "
+                "identity provider, such as https://example.okta.com.".format(authority)
+            )
         if not uri.lower().startswith("https://") or len(uri) <= len("https://"):
             raise EnclaveError(
                 "user_authentication.authority_uri '{0}' is invalid: the {1} authority needs the https URI of "

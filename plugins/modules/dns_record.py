@@ -72,6 +72,10 @@ options:
 notes:
   - In check mode, a record that would be created is returned with a null RV(dns_record.id), and its
     systems carry only their ids.
+  - In check mode, a zone that an earlier task of the same play would create does not exist yet, so a
+    record task in that zone fails with C(No DNS zone is named ...). The module cannot tell a zone that
+    check mode did not create from a zone that is missing. Skip such record tasks in check mode, for
+    example with C(when: not ansible_check_mode), or create the zone in a real run first.
 seealso:
   - module: enclave.networks.dns_record_info
   - module: enclave.networks.dns_zone

@@ -84,6 +84,8 @@ options:
         description:
           - When the schedule runs out, as an ISO 8601 date and time such as V(2026-12-31T17:00:00Z)
             or V(2026-12-31T18:00:00+01:00). A time without an offset is taken as UTC.
+          - A time in the past is sent as it is, with a warning that the API is expected to apply
+            O(enable_until.action) at once. How the API treats it is undocumented.
         type: str
         required: true
       time_zone_id:

@@ -233,6 +233,10 @@ def test_organisation_not_found_is_not_a_missing_system(api):
             {"state": "enabled", "enable_until": {"expiry": "tomorrow", "time_zone_id": None, "action": "disable"}},
             "enable_until.expiry 'tomorrow' is invalid",
         ),
+        (
+            {"enable_until": {"expiry": "2027-01-15T17:00:00Z", "time_zone_id": None, "action": "disable"}},
+            "enable_until needs state, and state is not set",
+        ),
     ],
 )
 def test_invalid_options_fail_before_requests(api, overrides, expected):
@@ -243,3 +247,44 @@ def test_invalid_options_fail_before_requests(api, overrides, expected):
 
     assert expected in str(caught.value)
     assert api.requests == []
+
+
+def test_no_state_message_names_no_state(api):
+    expiry = {"expiry": "2027-01-15T17:00:00Z", "time_zone_id": None, "action": "disable"}
+    changes = SystemChanges(make_client(api), params(system_id="A", enable_until=expiry))
+
+    with pytest.raises(EnclaveError) as caught:
+        changes.plan()
+
+    assert "state=None" not in str(caught.value)
+    assert "Set state=enabled" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    "action, expected",
+    [
+        ("disable", "so the API is expected to disable the system at once"),
+        ("revoke", "so the API is expected to revoke the system at once, which is permanent"),
+    ],
+)
+def test_past_expiry_warns(api, action, expected):
+    api.reply_json("GET", "/org/{0}/systems/A".format(ORG), enrolled("A"))
+    expiry = {"expiry": "2020-01-15T17:00:00Z", "time_zone_id": None, "action": action}
+    changes = SystemChanges(make_client(api), params(system_id="A", state="enabled", enable_until=expiry))
+
+    changes.plan()
+
+    assert len(changes.warnings) == 1
+    assert "enable_until.expiry '2020-01-15T17:00:00Z' is in the past" in changes.warnings[0]
+    assert expected in changes.warnings[0]
+    assert writes(api) == []
+
+
+def test_future_expiry_gives_no_warning(api):
+    api.reply_json("GET", "/org/{0}/systems/A".format(ORG), enrolled("A"))
+    expiry = {"expiry": "2999-01-15T17:00:00Z", "time_zone_id": None, "action": "disable"}
+    changes = SystemChanges(make_client(api), params(system_id="A", state="enabled", enable_until=expiry))
+
+    changes.plan()
+
+    assert changes.warnings == []
