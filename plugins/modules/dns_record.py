@@ -74,8 +74,8 @@ notes:
     systems carry only their ids.
   - In check mode, a zone that an earlier task of the same play would create does not exist yet, so a
     record task in that zone fails with C(No DNS zone is named ...). The module cannot tell a zone that
-    check mode did not create from a zone that is missing. Skip such record tasks in check mode, for
-    example with C(when: not ansible_check_mode), or create the zone in a real run first.
+    check mode did not create from a zone that is missing. Skip such record tasks in check mode with a
+    C(when) condition on C(ansible_check_mode), or create the zone in a real run first.
 seealso:
   - module: enclave.networks.dns_record_info
   - module: enclave.networks.dns_zone

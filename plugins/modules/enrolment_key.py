@@ -147,7 +147,7 @@ options:
       - Where the API cannot delete keys (HTTP 404 or 405), the module disables the old key and renames
         it to V(<description> (replaced by key <new id>\)), and reports that in a warning.
       - When the create fails, nothing changes. When a later step fails, the task fails with
-        C(changed: true) and a message that lists the steps done and the ids of both keys, which
+        C(changed=true) and a message that lists the steps done and the ids of both keys, which
         then both exist.
     type: bool
     default: false
