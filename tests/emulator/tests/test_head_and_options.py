@@ -18,9 +18,12 @@ def open_connection(server):
     return http.client.HTTPConnection(address.hostname, address.port, timeout=10)
 
 
-def send_raw(connection, method, path, headers=API_HEADERS):
-    """Send one request on a kept-alive connection and return the response with its body read."""
-    connection.request(method, path, headers=headers)
+def send_raw(connection, method, path, headers=None):
+    """Send one request on a kept-alive connection and return the response with its body read.
+
+    ``headers`` defaults to the User-Agent and the demo token.
+    """
+    connection.request(method, path, headers=API_HEADERS if headers is None else headers)
     response = connection.getresponse()
     return response, response.read()
 
