@@ -22,9 +22,6 @@ class QueryParameters:
         """Return the first value of the parameter, or ``default`` when it was not sent."""
         return self._values.get(name.lower(), default)
 
-    def __contains__(self, name):
-        return name.lower() in self._values
-
 
 def _invalid(name, value):
     return validation_problem({name: ["The value '{}' is not valid.".format(value)]})
