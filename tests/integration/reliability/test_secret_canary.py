@@ -74,6 +74,58 @@ PLAYBOOK = """
         state: enabled
         description: Canary described
 
+    - name: Disable two systems in one bulk request
+      enclave.networks.system_state:
+        system_ids: [DV4KM, MC3BB]
+        state: disabled
+
+    - name: Create a tag
+      enclave.networks.tag:
+        name: canary-tag
+        colour: "#112233"
+
+    - name: List tags
+      enclave.networks.tag_info:
+
+    - name: Create a policy
+      enclave.networks.policy:
+        description: Canary policy
+        sender_tags: [dev]
+        receiver_tags: [canary-tag]
+        acls:
+          - protocol: tcp
+            ports: "443"
+
+    - name: List policies
+      enclave.networks.policy_info:
+
+    - name: Create a DNS zone
+      enclave.networks.dns_zone:
+        name: canary.example
+
+    - name: List DNS zones
+      enclave.networks.dns_zone_info:
+
+    - name: Create a DNS record
+      enclave.networks.dns_record:
+        zone: canary.example
+        name: app
+        tags: [canary-tag]
+
+    - name: List DNS records
+      enclave.networks.dns_record_info:
+
+    - name: Create a trust requirement
+      enclave.networks.trust_requirement:
+        description: Canary public IP
+        public_ip:
+          conditions:
+            - type: country
+              value: GB
+
+    - name: List trust requirements
+      enclave.networks.trust_requirement_info:
+
     - name: Fail with a bad token in a task argument
       enclave.networks.system_info:
         api_token: "{{{{ lookup('ansible.builtin.env', 'ENCLAVE_TOKEN') }}}}X"
@@ -175,3 +227,11 @@ def test_no_secret_in_any_output(tmp_path):
             assert CANARY_TOKEN not in text, "token found in " + os.path.join(directory, name)
             assert CANARY_SECRET not in text, "key secret found in " + os.path.join(directory, name)
     assert searched >= 5
+
+
+def test_canary_play_runs_every_module():
+    modules = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "plugins", "modules")
+    names = sorted(name[:-3] for name in os.listdir(modules) if name.endswith(".py"))
+
+    missing = [name for name in names if "enclave.networks.{0}:".format(name) not in PLAYBOOK]
+    assert missing == []
