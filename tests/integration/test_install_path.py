@@ -111,6 +111,29 @@ def test_installed_module_runs_by_fqcn(installed):
     ]
 
 
+def test_installed_inventory_runs_by_fqcn(installed, tmp_path):
+    source = tmp_path / "install.enclave.yml"
+    source.write_text("plugin: enclave.networks.enclave\n")
+    output = tmp_path / "inventory.json"
+    with EmulatorServer() as emulator:
+        env = dict(
+            os.environ,
+            ANSIBLE_COLLECTIONS_PATH=str(installed[1]),
+            ANSIBLE_INVENTORY_ENABLED="enclave.networks.enclave",
+            ENCLAVE_API_URL=emulator.url,
+            ENCLAVE_TOKEN=DEMO_TOKEN,
+        )
+        env.pop("ENCLAVE_ORG_ID", None)
+        run(
+            [os.path.join(BIN, "ansible-inventory"), "-i", str(source), "--list", "--output", str(output)],
+            env=env,
+        )
+
+    inventory = json.loads(output.read_text())
+    assert len(inventory["_meta"]["hostvars"]) == 11
+    assert "enclave_tag_web" in inventory["all"]["children"]
+
+
 def test_module_without_requests_names_library(installed, tmp_path):
     # A virtual environment made without pip holds only the standard library, so requests is missing.
     bare = tmp_path / "bare"
