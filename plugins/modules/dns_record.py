@@ -185,8 +185,6 @@ dns_record:
       sample: null
 """
 
-from ..module_utils._base import EnclaveModule
-from ..module_utils._diff import changed_fields_diff
 from ..module_utils._dns import (
     DEFAULT_ZONE,
     find_records,
@@ -200,6 +198,7 @@ from ..module_utils._dns import (
 )
 from ..module_utils._errors import EnclaveError
 from ..module_utils._lookup import check_identity, check_systems, create_entity, get_or_none, unique_match
+from ..module_utils._resource import ResourceModule
 from ..module_utils._tags import check_tag_names, tag_names, tag_references, unique_names
 
 
@@ -216,7 +215,12 @@ def diff_view(model):
     }
 
 
-class DnsRecord(EnclaveModule):
+class DnsRecord(ResourceModule):
+    result_key = "dns_record"
+    convert_result = staticmethod(record_result)
+    diff_view = staticmethod(diff_view)
+    collection_path = ("dns", "records")
+
     argument_spec = {
         "id": {"type": "int"},
         "name": {"type": "str"},
@@ -354,20 +358,6 @@ class DnsRecord(EnclaveModule):
         if self.module.check_mode:
             return self._result(True, current, self._predict(current, changes))
         return self._result(True, current, self.client.patch(self._path(current["id"]), changes))
-
-    def _absent(self, current):
-        if current is None:
-            return self._result(False, None, None)
-        if not self.module.check_mode:
-            self.client.delete(self._path(current["id"]))
-        return self._result(True, current, None, returned=current)
-
-    def _result(self, changed, before, after, returned=None):
-        returned_model = after if returned is None else returned
-        result = {"changed": changed, "dns_record": record_result(returned_model) if returned_model else None}
-        if self.module._diff:
-            result["diff"] = changed_fields_diff(diff_view(before), diff_view(after))
-        return result
 
 
 def main():

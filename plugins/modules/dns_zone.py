@@ -122,11 +122,10 @@ dns_zone:
       sample: null
 """
 
-from ..module_utils._base import EnclaveModule
-from ..module_utils._diff import changed_fields_diff
 from ..module_utils._dns import find_zone, normalise_zone_name, tag_set, zone_result
 from ..module_utils._errors import EnclaveError
 from ..module_utils._lookup import check_identity, create_entity, get_or_none
+from ..module_utils._resource import ResourceModule
 from ..module_utils._tags import check_tag_names, tag_names, tag_references, unique_names
 
 
@@ -141,7 +140,12 @@ def diff_view(model):
     }
 
 
-class DnsZone(EnclaveModule):
+class DnsZone(ResourceModule):
+    result_key = "dns_zone"
+    convert_result = staticmethod(zone_result)
+    diff_view = staticmethod(diff_view)
+    collection_path = ("dns", "zones")
+
     argument_spec = {
         "id": {"type": "int"},
         "name": {"type": "str"},
@@ -233,20 +237,6 @@ class DnsZone(EnclaveModule):
                 predicted["autoDnsTags"] = tag_references(current.get("autoDnsTags"), changes["autoDnsTags"])
             return self._result(True, current, predicted)
         return self._result(True, current, self.client.patch(self._path(current["id"]), changes))
-
-    def _absent(self, current):
-        if current is None:
-            return self._result(False, None, None)
-        if not self.module.check_mode:
-            self.client.delete(self._path(current["id"]))
-        return self._result(True, current, None, returned=current)
-
-    def _result(self, changed, before, after, returned=None):
-        returned_model = after if returned is None else returned
-        result = {"changed": changed, "dns_zone": zone_result(returned_model) if returned_model else None}
-        if self.module._diff:
-            result["diff"] = changed_fields_diff(diff_view(before), diff_view(after))
-        return result
 
 
 def main():

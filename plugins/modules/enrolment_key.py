@@ -335,7 +335,6 @@ enrolment_key:
 """
 
 from ..module_utils._auto_expire import auto_expire_spec
-from ..module_utils._base import EnclaveModule
 from ..module_utils._case import to_snake
 from ..module_utils._enrolment_keys import (
     ALREADY_DISABLED,
@@ -360,9 +359,13 @@ from ..module_utils._enrolment_keys import (
 )
 from ..module_utils._errors import EnclaveError
 from ..module_utils._lookup import check_identity, unique_match
+from ..module_utils._resource import ResourceModule
 
 
-class EnrolmentKey(EnclaveModule):
+class EnrolmentKey(ResourceModule):
+    result_key = "enrolment_key"
+    convert_result = staticmethod(key_result)
+
     argument_spec = {
         "id": {"type": "int"},
         "description": {"type": "str"},
@@ -549,12 +552,8 @@ class EnrolmentKey(EnclaveModule):
         # The API documents a model in every write response; this covers one that returns no body.
         return self.client.get(self._path(model))
 
-    def _result(self, changed, before, after, returned=None):
-        returned_model = after if returned is None else returned
-        result = {"changed": changed, "enrolment_key": key_result(returned_model) if returned_model else None}
-        if self.module._diff:
-            result["diff"] = key_diff(before, after)
-        return result
+    def _diff(self, before, after):
+        return key_diff(before, after)
 
 
 def main():

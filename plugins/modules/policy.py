@@ -367,8 +367,6 @@ policy:
 """
 
 from ..module_utils._auto_expire import auto_expire_spec, enable_action
-from ..module_utils._base import EnclaveModule
-from ..module_utils._diff import changed_fields_diff
 from ..module_utils._errors import EnclaveError
 from ..module_utils._lookup import check_identity, check_trust_requirements, create_entity, get_or_none, unique_match
 from ..module_utils._policies import (
@@ -384,9 +382,15 @@ from ..module_utils._policies import (
     policy_result,
     predict_model,
 )
+from ..module_utils._resource import ResourceModule
 
 
-class Policy(EnclaveModule):
+class Policy(ResourceModule):
+    result_key = "policy"
+    convert_result = staticmethod(policy_result)
+    diff_view = staticmethod(diff_view)
+    collection_path = ("policies",)
+
     argument_spec = {
         "id": {"type": "int"},
         "description": {"type": "str"},
@@ -511,20 +515,6 @@ class Policy(EnclaveModule):
             name, body = action
             model = self.client.put(self._path(model, name), body) or self.client.get(self._path(model))
         return self._result(True, current, model)
-
-    def _absent(self, current):
-        if current is None:
-            return self._result(False, None, None)
-        if not self.module.check_mode:
-            self.client.delete(self._path(current))
-        return self._result(True, current, None, returned=current)
-
-    def _result(self, changed, before, after, returned=None):
-        returned_model = after if returned is None else returned
-        result = {"changed": changed, "policy": policy_result(returned_model) if returned_model else None}
-        if self.module._diff:
-            result["diff"] = changed_fields_diff(diff_view(before), diff_view(after))
-        return result
 
 
 def main():

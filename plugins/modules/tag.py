@@ -187,11 +187,10 @@ tag:
 
 import re
 
-from ..module_utils._base import EnclaveModule
 from ..module_utils._case import snake_dict
-from ..module_utils._diff import changed_fields_diff
 from ..module_utils._errors import EnclaveError
 from ..module_utils._lookup import check_identity, check_trust_requirements, create_entity, get_or_none
+from ..module_utils._resource import ResourceModule
 from ..module_utils._tags import check_tag_name
 
 # The portal's colour form; the API's own rule is undocumented.
@@ -211,7 +210,13 @@ def diff_view(model):
     }
 
 
-class Tag(EnclaveModule):
+class Tag(ResourceModule):
+    result_key = "tag"
+    convert_result = staticmethod(snake_dict)
+    diff_view = staticmethod(diff_view)
+    collection_path = ("tags",)
+    id_field = "ref"
+
     argument_spec = {
         "name": {"type": "str"},
         "ref": {"type": "str"},
@@ -322,20 +327,6 @@ class Tag(EnclaveModule):
         # The ref stays with the tag through a rename, so the PATCH addresses it by ref.
         model = self.client.patch(self._path(current["ref"]), changes)
         return self._result(True, current, model)
-
-    def _absent(self, current):
-        if current is None:
-            return self._result(False, None, None)
-        if not self.module.check_mode:
-            self.client.delete(self._path(current["ref"]))
-        return self._result(True, current, None, returned=current)
-
-    def _result(self, changed, before, after, returned=None):
-        returned_model = after if returned is None else returned
-        result = {"changed": changed, "tag": snake_dict(returned_model) if returned_model else None}
-        if self.module._diff:
-            result["diff"] = changed_fields_diff(diff_view(before), diff_view(after))
-        return result
 
 
 def _new_tag(name):

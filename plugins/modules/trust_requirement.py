@@ -243,10 +243,9 @@ trust_requirement:
         conditions: [{claim: amr, value: mfa}]
 """
 
-from ..module_utils._base import EnclaveModule
-from ..module_utils._diff import changed_fields_diff
 from ..module_utils._errors import EnclaveError
 from ..module_utils._lookup import check_identity, create_entity, get_or_none, unique_match
+from ..module_utils._resource import ResourceModule
 from ..module_utils._trust_requirements import (
     AUTHORITIES,
     RequirementRequest,
@@ -268,7 +267,12 @@ def diff_view(model):
     }
 
 
-class TrustRequirement(EnclaveModule):
+class TrustRequirement(ResourceModule):
+    result_key = "trust_requirement"
+    convert_result = staticmethod(requirement_result)
+    diff_view = staticmethod(diff_view)
+    collection_path = ("trust-requirements",)
+
     argument_spec = {
         "id": {"type": "int"},
         "description": {"type": "str"},
@@ -414,23 +418,6 @@ class TrustRequirement(EnclaveModule):
             predicted.update(changes)
             return self._result(True, current, predicted)
         return self._result(True, current, self.client.patch(self._path(current["id"]), changes))
-
-    def _absent(self, current):
-        if current is None:
-            return self._result(False, None, None)
-        if not self.module.check_mode:
-            self.client.delete(self._path(current["id"]))
-        return self._result(True, current, None, returned=current)
-
-    def _result(self, changed, before, after, returned=None):
-        returned_model = after if returned is None else returned
-        result = {
-            "changed": changed,
-            "trust_requirement": requirement_result(returned_model) if returned_model else None,
-        }
-        if self.module._diff:
-            result["diff"] = changed_fields_diff(diff_view(before), diff_view(after))
-        return result
 
 
 def main():
