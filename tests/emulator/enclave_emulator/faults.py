@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import fnmatch
 import json
+import select
 import socket
 import struct
 import threading
@@ -321,7 +322,9 @@ def send_with_fault(handler, fault, status, body, content_type, headers):
 
     payload = json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
     if fault.kind == "reset-after-body":
-        _write_raw(handler, status, content_type, payload, headers)
+        # Connection: close keeps the client from sending its next request into the coming reset.
+        _write_raw(handler, status, content_type, payload, dict(headers, Connection="close"))
+        _finish_sending(handler.connection)
         _reset(handler)
     elif fault.kind == "malformed-json":
         # A leading brace before any JSON value can never parse, and the Content-Length still matches.
@@ -347,6 +350,23 @@ def _write_raw(handler, status, content_type, payload, headers, length=None):
         handler.wfile.flush()
     except (BrokenPipeError, ConnectionResetError):
         handler.close_connection = True
+
+
+# How long the client has to close its side after the response before the reset.
+FINISH_WAIT_SECONDS = 1.0
+
+
+def _finish_sending(connection):
+    """End the response with a FIN and wait for the client to close, so the reset cannot overtake the body.
+
+    A reset that reaches the client before it has read the body makes its kernel drop the unread data,
+    and a client that reuses the connection would send its next request into the reset.
+    """
+    try:
+        connection.shutdown(socket.SHUT_WR)
+        select.select([connection], [], [], FINISH_WAIT_SECONDS)
+    except OSError:
+        return
 
 
 def _reset(handler):
