@@ -127,7 +127,7 @@ role-tests: install
 
 # Regenerate CHANGELOG.rst for the version in galaxy.yml from changelogs/fragments.
 changelog: setup
-	rm -f changelogs/changelog.yaml
+	rm -f changelogs/changelog.yaml changelogs/.plugin-cache.yaml
 	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/antsibull-changelog release --version $(VERSION)
 
 clean:
