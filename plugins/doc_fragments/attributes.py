@@ -23,6 +23,16 @@ attributes:
     platforms: enclave
 """
 
+    # For modules that write: check mode predicts every change and diff mode shows it. A module
+    # adds details to an attribute in its own attributes block.
+    FULL_CHECK_AND_DIFF = r"""
+attributes:
+  check_mode:
+    support: full
+  diff_mode:
+    support: full
+"""
+
     # For modules that only read: check mode runs them as usual and diff mode has nothing to show.
     INFO_MODULE = r"""
 attributes:

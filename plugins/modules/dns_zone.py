@@ -56,11 +56,7 @@ seealso:
 extends_documentation_fragment:
   - enclave.networks.api
   - enclave.networks.attributes
-attributes:
-  check_mode:
-    support: full
-  diff_mode:
-    support: full
+  - enclave.networks.attributes.full_check_and_diff
 """
 
 EXAMPLES = r"""

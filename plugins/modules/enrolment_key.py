@@ -161,11 +161,9 @@ seealso:
 extends_documentation_fragment:
   - enclave.networks.api
   - enclave.networks.attributes
+  - enclave.networks.attributes.full_check_and_diff
 attributes:
-  check_mode:
-    support: full
   diff_mode:
-    support: full
     details: The diff never contains the key's secret.
 """
 

@@ -114,11 +114,9 @@ seealso:
 extends_documentation_fragment:
   - enclave.networks.api
   - enclave.networks.attributes
+  - enclave.networks.attributes.full_check_and_diff
 attributes:
-  check_mode:
-    support: full
   diff_mode:
-    support: full
     details: The diff shows each changed system's status, description, tags, notes and expiry schedule.
 """
 
