@@ -132,3 +132,15 @@ def enable_action(model, enabled, auto_expire):
     if enabled is None or enabled == is_enabled:
         return None
     return ("enable" if enabled else "disable"), None
+
+
+def apply_enable_action(model, action):
+    """Set the enabled flag and expiry that an enable_action PUT gives the entity, in its model.
+
+    Check mode uses this to predict the model. An action of None leaves the model as it is.
+    """
+    if action is not None:
+        name, body = action
+        model["isEnabled"] = name != "disable"
+        if name == "enable-until":
+            model["autoExpire"] = dict(body)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import copy
 
-from ._auto_expire import auto_expire_matches, wanted_auto_expire
+from ._auto_expire import apply_enable_action, enable_action, wanted_auto_expire
 from ._case import snake_dict, to_snake
 from ._diff import changed_fields_diff
 from ._errors import EnclaveError, ProblemDetailsError
@@ -269,16 +269,7 @@ class KeyRequest:
         that already has the requested expiry: a plain enable could drop the expiry. Otherwise returns
         ('enable', None) or ('disable', None) when the enabled flag differs from the requested one.
         """
-        is_enabled = bool(model.get("isEnabled", True))
-        if self.auto_expire is not None:
-            if not auto_expire_matches(model.get("autoExpire"), self.auto_expire):
-                return "enable-until", self.auto_expire
-            if self.enabled and not is_enabled:
-                return "enable-until", self.auto_expire
-            return None
-        if self.enabled is None or self.enabled == is_enabled:
-            return None
-        return ("enable" if self.enabled else "disable"), None
+        return enable_action(model, self.enabled, self.auto_expire)
 
 
 def carried_fields(current):
@@ -320,11 +311,7 @@ def predict_model(current, changes, action=None):
             model["tags"] = tag_references(current.get("tags"), value)
         else:
             model[field] = copy.deepcopy(value)
-    if action is not None:
-        name, body = action
-        model["isEnabled"] = name != "disable"
-        if name == "enable-until":
-            model["autoExpire"] = dict(body)
+    apply_enable_action(model, action)
     model["status"] = key_status(model)
     return model
 

@@ -13,7 +13,7 @@ import copy
 import ipaddress
 import re
 
-from ._auto_expire import wanted_auto_expire
+from ._auto_expire import apply_enable_action, wanted_auto_expire
 from ._case import snake_dict
 from ._errors import EnclaveError
 from ._ip_ranges import EXPECTED_FORMS, canonical_ip_range, request_ip_range
@@ -336,11 +336,7 @@ def predict_model(current, changes, action=None):
             model[field] = [copy.deepcopy(known.get(item)) or {"id": item} for item in value]
         else:
             model[field] = copy.deepcopy(value)
-    if action is not None:
-        name, body = action
-        model["isEnabled"] = name != "disable"
-        if name == "enable-until":
-            model["autoExpire"] = dict(body)
+    apply_enable_action(model, action)
     model["state"] = policy_state(model)
     return model
 
