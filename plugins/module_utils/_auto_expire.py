@@ -76,7 +76,7 @@ def format_timestamp(value):
     return text + "Z"
 
 
-def wanted_auto_expire(option_name, value, actions):
+def desired_auto_expire(option_name, value, actions):
     """Return the AutoExpireModel body for an expiry option's value.
 
     Raises EnclaveError naming the option and the value when the expiry is not an ISO 8601 date and time.
@@ -95,11 +95,11 @@ def wanted_auto_expire(option_name, value, actions):
     }
 
 
-def auto_expire_matches(current, wanted):
-    """Tell whether the API's current AutoExpireModel already has the wanted expiry and action.
+def auto_expire_matches(current, desired):
+    """Tell whether the API's current AutoExpireModel already has the desired expiry and action.
 
     The expiry times are compared as instants, so 17:00:00Z and 17:00:00.0000000+00:00 match. The time
-    zone counts only when wanted sets one.
+    zone counts only when desired sets one.
     """
     if not isinstance(current, dict):
         return False
@@ -107,17 +107,17 @@ def auto_expire_matches(current, wanted):
         current_expiry = parse_timestamp(current.get("expiryDateTime"))
     except ValueError:
         return False
-    if current_expiry != parse_timestamp(wanted["expiryDateTime"]):
+    if current_expiry != parse_timestamp(desired["expiryDateTime"]):
         return False
-    if str(current.get("expiryAction") or "").lower() != wanted["expiryAction"].lower():
+    if str(current.get("expiryAction") or "").lower() != desired["expiryAction"].lower():
         return False
-    return wanted["timeZoneId"] is None or current.get("timeZoneId") == wanted["timeZoneId"]
+    return desired["timeZoneId"] is None or current.get("timeZoneId") == desired["timeZoneId"]
 
 
 def enable_action(model, enabled, auto_expire):
     """Return the PUT that gives an entity the requested enabled flag and expiry, or None when it has them.
 
-    enabled is True, False or None (not managed); auto_expire is a wanted_auto_expire body or None.
+    enabled is True, False or None (not managed); auto_expire is a desired_auto_expire body or None.
     Returns ('enable-until', body) when the expiry differs, or when an enable meets a disabled entity that
     already has the requested expiry, because a plain enable may drop the expiry. Otherwise returns
     ('enable', None) or ('disable', None) when the enabled flag differs.

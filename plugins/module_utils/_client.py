@@ -238,7 +238,7 @@ class EnclaveClient:
         """Send a request, repeating it after transient failures, and return its decoded JSON body.
 
         Returns None for an empty body. HTTP 429, 502, 503 and 504, lost connections and read
-        timeouts are retried up to retry_policy.retries times, waiting as Retry-After asks or with
+        timeouts are retried up to retry_policy.retries times, waiting as long as Retry-After requests or with
         exponential backoff. A POST after an ambiguous failure is handled as post() describes.
         Raises ProblemDetailsError for an HTTP error status and EnclaveError for a transport failure
         or a success response whose body is not JSON; both carry the number of attempts made.

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import copy
 
-from ._auto_expire import apply_enable_action, enable_action, wanted_auto_expire
+from ._auto_expire import apply_enable_action, desired_auto_expire, enable_action
 from ._case import snake_dict, to_snake
 from ._diff import changed_fields_diff
 from ._errors import EnclaveError, ProblemDetailsError
 from ._ip_ranges import EXPECTED_FORMS, canonical_ip_range, request_ip_range
 from ._lookup import create_entity, get_or_none, is_missing_entity
-from ._tags import check_tag_names, tag_names, tag_references, wanted_tags
+from ._tags import check_tag_names, desired_tags, tag_names, tag_references
 
 # Module choice -> the API's enum member.
 KEY_TYPES = {"general_purpose": "GeneralPurpose", "ephemeral": "Ephemeral"}
@@ -35,7 +35,7 @@ DEFAULT_APPROVAL_MODE = "Manual"
 UNLIMITED_USES = -1
 
 # Module option -> API property, for every option that the PATCH route changes. The key type is set
-# only on create; tags go through wanted_tags because purge_tags decides their value.
+# only on create; tags go through desired_tags because purge_tags decides their value.
 PATCH_OPTIONS = {
     "description": "description",
     "approval_mode": "approvalMode",
@@ -216,7 +216,7 @@ class KeyRequest:
                     "auto_expire cannot be combined with state=disabled: setting an expiry enables the key. "
                     "Use state=present or state=enabled with auto_expire."
                 )
-            self.auto_expire = wanted_auto_expire("auto_expire", params["auto_expire"], EXPIRY_ACTIONS)
+            self.auto_expire = desired_auto_expire("auto_expire", params["auto_expire"], EXPIRY_ACTIONS)
 
     def type_differs(self, current):
         """Tell whether the requested type differs from the key's, which the API cannot change."""
@@ -245,7 +245,7 @@ class KeyRequest:
         if self.key_type is not None:
             body["type"] = self.key_type
         if self.tags is not None:
-            merged = wanted_tags(body.get("tags") or [], self.tags, self.purge_tags)
+            merged = desired_tags(body.get("tags") or [], self.tags, self.purge_tags)
             if merged is not None:
                 body["tags"] = merged
         return body
@@ -257,7 +257,7 @@ class KeyRequest:
             if not same_value(field, value, current.get(field)):
                 patch[field] = value
         if self.tags is not None:
-            tags = wanted_tags(tag_names(current.get("tags")), self.tags, self.purge_tags)
+            tags = desired_tags(tag_names(current.get("tags")), self.tags, self.purge_tags)
             if tags is not None:
                 patch["tags"] = tags
         return patch

@@ -129,15 +129,15 @@ def system_filter(exclude_tags=None, states=None, platforms=None):
     platform is one of ``platforms``. An empty list leaves that check out, and comparisons ignore case.
     """
     excluded = {tag.lower() for tag in exclude_tags or ()}
-    wanted_states = {state.lower() for state in states or ()}
-    wanted_platforms = {platform.lower() for platform in platforms or ()}
+    desired_states = {state.lower() for state in states or ()}
+    desired_platforms = {platform.lower() for platform in platforms or ()}
 
     def matches(item):
         if excluded and excluded.intersection(name.lower() for name in tag_names(item)):
             return False
-        if wanted_states and str(item.get("state") or "").lower() not in wanted_states:
+        if desired_states and str(item.get("state") or "").lower() not in desired_states:
             return False
-        return not (wanted_platforms and str(item.get("platformType") or "").lower() not in wanted_platforms)
+        return not (desired_platforms and str(item.get("platformType") or "").lower() not in desired_platforms)
 
     return matches
 

@@ -21,7 +21,7 @@ def is_missing_entity(error):
 
 
 def get_or_none(client, path):
-    """Return the model at path, or None when the API answers that no such entity exists."""
+    """Return the model at path, or None when the API returns that no such entity exists."""
     try:
         return client.get(path)
     except ProblemDetailsError as error:
@@ -52,7 +52,7 @@ def check_references(option, ids, exists, noun, organisation_id, list_hint):
     """Raise EnclaveError naming the ids for which exists(id) is false, before any write sends them.
 
     The API's own 400 or 404 names the field but not how to find valid ids, and it could stop an
-    update after an earlier write. list_hint tells the user how to list the valid ids.
+    update after an earlier write. list_hint is the sentence that explains how to list the valid ids.
     """
     unknown = [value for value in ids or [] if not exists(value)]
     if unknown:

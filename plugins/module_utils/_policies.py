@@ -13,7 +13,7 @@ import copy
 import ipaddress
 import re
 
-from ._auto_expire import apply_enable_action, wanted_auto_expire
+from ._auto_expire import apply_enable_action, desired_auto_expire
 from ._case import snake_dict
 from ._errors import EnclaveError
 from ._ip_ranges import EXPECTED_FORMS, canonical_ip_range, request_ip_range
@@ -118,10 +118,10 @@ _CANONICAL = {
 }
 
 
-def same_value(field, wanted, current):
+def same_value(field, desired, current):
     """Tell whether a requested API value equals the current one once both are normalised."""
     canonical = _CANONICAL[field]
-    return canonical(wanted) == canonical(current)
+    return canonical(desired) == canonical(current)
 
 
 # Options to API values, with the checks the API's validator makes
@@ -261,7 +261,7 @@ class PolicyRequest:
                     "auto_expire cannot be combined with state=disabled: setting an expiry enables the policy. "
                     "Use state=present or state=enabled with auto_expire."
                 )
-            self.auto_expire = wanted_auto_expire("auto_expire", params["auto_expire"], EXPIRY_ACTIONS)
+            self.auto_expire = desired_auto_expire("auto_expire", params["auto_expire"], EXPIRY_ACTIONS)
 
         if self.policy_type is not None:
             self.check_type(self.policy_type)

@@ -36,7 +36,7 @@ IDEMPOTENT_METHODS = frozenset(["GET", "HEAD", "OPTIONS", "PUT", "PATCH", "DELET
 def parse_retry_after(value, now=None):
     """Return the seconds a Retry-After header value requests to wait, or None when it is missing or invalid.
 
-    The header holds either a number of seconds or an HTTP date (RFC 9110, section 10.2.3). A date in
+    The header contains either a number of seconds or an HTTP date (RFC 9110, section 10.2.3). A date in
     the past means no wait.
     """
     if value is None:
@@ -104,7 +104,7 @@ def created_item_finder(list_items, matches, known_ids, fetch_detail=None, id_fi
     """Return a find_created hook for EnclaveClient.post that looks for the one new matching item.
 
     list_items() returns the current list items (for example ``lambda: client.paginate(path, query)``),
-    matches(item) returns whether an item is what the POST requested, and known_ids holds the ids of
+    matches(item) returns whether an item is what the POST requested, and known_ids contains the ids of
     matching items that existed before the POST. fetch_detail(id), when given, turns the found list
     item into the detail model that the POST returns.
 

@@ -11,12 +11,12 @@ from __future__ import annotations
 import copy
 import datetime
 
-from ._auto_expire import auto_expire_matches, parse_timestamp, wanted_auto_expire
+from ._auto_expire import auto_expire_matches, desired_auto_expire, parse_timestamp
 from ._bulk import bulk_count, chunked
 from ._case import snake_dict
 from ._errors import EnclaveError
 from ._systems import ENROLLED, WAITING, normalise_system_id, read_system, read_systems, system_result
-from ._tags import check_tag_names, tag_names, wanted_tags
+from ._tags import check_tag_names, desired_tags, tag_names
 
 STATES = ("enabled", "disabled", "approved", "declined", "revoked", "absent")
 
@@ -159,7 +159,7 @@ class SystemChanges:
         self._check_options()
         expiry = None
         if self.params["enable_until"] is not None:
-            expiry = wanted_auto_expire("enable_until", self.params["enable_until"], EXPIRY_ACTIONS)
+            expiry = desired_auto_expire("enable_until", self.params["enable_until"], EXPIRY_ACTIONS)
             self._warn_past_expiry(expiry)
         system_ids = self._system_ids()
         found = self._read(system_ids)
@@ -263,7 +263,7 @@ class SystemChanges:
             if value is not None and (model.get(field) or None) != (value or None):
                 edits[field] = value or None
         if self.params["tags"] is not None:
-            tags = wanted_tags(tag_names(model.get("tags")), self.params["tags"], self.params["purge_tags"])
+            tags = desired_tags(tag_names(model.get("tags")), self.params["tags"], self.params["purge_tags"])
             if tags is not None:
                 edits["tags"] = tags
         return edits

@@ -115,17 +115,17 @@ def read_systems(client, system_ids, detail_fields=()):
                 found[system_id] = system
         return found
 
-    wanted = set(system_ids)
+    desired = set(system_ids)
     found = {}
     for place, collection, query in (
         (ENROLLED, "systems", {"include_disabled": "true"}),
         (WAITING, "unapproved-systems", {}),
     ):
-        if len(found) == len(wanted):
+        if len(found) == len(desired):
             break
         for item in client.paginate(client.org_path(collection), query):
             system_id = str(item.get("systemId", "")).upper()
-            if system_id in wanted and system_id not in found:
+            if system_id in desired and system_id not in found:
                 found[system_id] = FoundSystem(place, item)
 
     for system_id, system in found.items():

@@ -19,19 +19,19 @@ def tag_names(tags):
     return names
 
 
-def wanted_tags(current, tags, purge_tags):
+def desired_tags(current, tags, purge_tags):
     """Return the tag names to send for the tags and purge_tags options, or None when nothing differs.
 
     current is the entity's tag names. Tags compare as a set, so order and repeats never count as a
     change. Without purge_tags, tags already on the entity are kept and the given ones are added.
     """
-    wanted = []
+    desired = []
     for name in tags if purge_tags else list(current) + list(tags):
-        if name not in wanted:
-            wanted.append(name)
-    if set(wanted) == set(current):
+        if name not in desired:
+            desired.append(name)
+    if set(desired) == set(current):
         return None
-    return wanted
+    return desired
 
 
 # The API's rule for tag names: lower-case letters and digits, with '-' or '.' between them.

@@ -129,7 +129,7 @@ class RequirementRequest:
         if description is not None and not description.strip():
             raise EnclaveError("description '' is invalid: give the trust requirement a description that is not empty.")
 
-    def wanted_settings(self, current_settings=None):
+    def desired_settings(self, current_settings=None):
         """Return the settings to send: the requested parts, and the current conditions where none are requested."""
         current_settings = current_settings or {}
         conditions = self.conditions
@@ -150,16 +150,16 @@ def _condition_key(condition):
     return tuple(items)
 
 
-def same_settings(wanted, current):
+def same_settings(desired, current):
     """Tell whether two settings are equal: configuration as a map, conditions as a multiset.
 
     Empty values equal missing ones, IP ranges compare in canonical form and country codes in any case.
     """
     current = current or {}
-    wanted_configuration = {key: value for key, value in wanted["configuration"].items() if value}
+    desired_configuration = {key: value for key, value in desired["configuration"].items() if value}
     current_configuration = {key: value for key, value in (current.get("configuration") or {}).items() if value}
-    if wanted_configuration != current_configuration:
+    if desired_configuration != current_configuration:
         return False
-    wanted_conditions = sorted((_condition_key(item) for item in wanted["conditions"]), key=repr)
+    desired_conditions = sorted((_condition_key(item) for item in desired["conditions"]), key=repr)
     current_conditions = sorted((_condition_key(item) for item in current.get("conditions") or []), key=repr)
-    return wanted_conditions == current_conditions
+    return desired_conditions == current_conditions

@@ -272,7 +272,7 @@ class Tag(ResourceModule):
             current = get_or_none(self.client, self._path(self.params["new_name"]))
         return current
 
-    def _wanted_name(self):
+    def _desired_name(self):
         if self.params["ref"] is not None:
             return self.params["name"]
         return self.params["new_name"] or self.params["name"]
@@ -280,7 +280,7 @@ class Tag(ResourceModule):
     def _changes(self, current):
         """Return the PATCH body of the requested fields that differ from the tag."""
         changes = {}
-        name = self._wanted_name()
+        name = self._desired_name()
         if name is not None and name != current.get("tag"):
             changes["tag"] = name
         colour = self.params["colour"]
@@ -289,15 +289,15 @@ class Tag(ResourceModule):
         notes = self.params["notes"]
         if notes is not None and (notes or None) != current.get("notes"):
             changes["notes"] = notes or None
-        wanted_ids = self.params["trust_requirements"]
-        if wanted_ids is not None:
+        desired_ids = self.params["trust_requirements"]
+        if desired_ids is not None:
             current_ids = {item.get("id") for item in current.get("trustRequirements") or []}
-            if set(wanted_ids) != current_ids:
-                changes["trustRequirements"] = sorted(set(wanted_ids))
+            if set(desired_ids) != current_ids:
+                changes["trustRequirements"] = sorted(set(desired_ids))
         return changes
 
     def _create(self):
-        name = self._wanted_name()
+        name = self._desired_name()
         body = {"tag": name}
         if self.params["colour"]:
             body["colour"] = self.params["colour"]

@@ -357,7 +357,7 @@ class TrustRequirement(ResourceModule):
         body = {
             "description": self.params["description"],
             "type": self.request.requirement_type,
-            "settings": self.request.wanted_settings(),
+            "settings": self.request.desired_settings(),
         }
         if self.params["notes"]:
             body["notes"] = self.params["notes"]
@@ -392,14 +392,14 @@ class TrustRequirement(ResourceModule):
         if notes is not None and (notes or None) != current.get("notes"):
             changes["notes"] = notes or None
         if self.request.requirement_type is not None:
-            settings = self.request.wanted_settings(current.get("settings"))
+            settings = self.request.desired_settings(current.get("settings"))
             if not same_settings(settings, current.get("settings")):
                 changes["settings"] = settings
         return changes
 
     def _update(self, current):
-        wanted_type = self.request.requirement_type
-        if wanted_type is not None and wanted_type != current.get("type"):
+        desired_type = self.request.requirement_type
+        if desired_type is not None and desired_type != current.get("type"):
             raise EnclaveError(
                 "{0} is a {1} requirement, and the API cannot change the type of a trust requirement. Use the "
                 "settings option of its type, or delete it and create it again.".format(

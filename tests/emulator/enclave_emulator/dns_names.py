@@ -1,6 +1,6 @@
-"""The DNS names a system answers to, from its id and from the org's DNS records.
+"""The DNS names that resolve to a system, from its id and from the org's DNS records.
 
-Every system answers to ``<systemid>.id.enclave``, in lower case. A DNS record adds its fqdn to each
+Every system resolves as ``<systemid>.id.enclave``, in lower case. A DNS record adds its fqdn to each
 system it names in ``systems`` and to each system that has one of its ``tags``. Systems list these
 names in their ``dns`` field and ``GET /systems?dns=`` filters by them. This module sits apart from
 ``resources/dns.py`` because that module imports the systems module.
@@ -17,7 +17,7 @@ SYSTEM_ID_ZONE = "id.enclave"
 
 
 def record_fqdn(record, zone):
-    """Return the name a record answers to: the zone name for ``@``, else ``<name>.<zone>``."""
+    """Return the name a record resolves: the zone name for ``@``, else ``<name>.<zone>``."""
     if record["name"] == APEX_NAME:
         return zone["name"]
     return "{}.{}".format(record["name"], zone["name"])
@@ -68,5 +68,5 @@ def system_dns_entries(org, system):
 
 
 def system_dns_names(org, system):
-    """Return the set of fully qualified names, in lower case, that a system answers to."""
+    """Return the set of fully qualified names, in lower case, that resolve to a system."""
     return {entry["fqdn"].lower() for entry in system_dns_entries(org, system)}

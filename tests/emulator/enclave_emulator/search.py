@@ -91,16 +91,16 @@ def tags_key(get_tag_names):
     """Build the ``tags:`` key: ``a,b`` needs every tag, ``|a,b`` needs any of them (names in any case)."""
 
     def compile_value(value):
-        wanted_any = value.startswith("|")
-        wanted = [name.strip().lower() for name in value.lstrip("|").split(",") if name.strip()]
-        if not wanted:
+        desired_any = value.startswith("|")
+        desired = [name.strip().lower() for name in value.lstrip("|").split(",") if name.strip()]
+        if not desired:
             raise SearchValueError("The tags search key needs at least one tag name, e.g. tags:web,prod.")
 
         def predicate(item):
             present = {name.lower() for name in get_tag_names(item)}
-            if wanted_any:
-                return any(name in present for name in wanted)
-            return all(name in present for name in wanted)
+            if desired_any:
+                return any(name in present for name in desired)
+            return all(name in present for name in desired)
 
         return predicate
 
@@ -111,12 +111,12 @@ def choice_key(key, get_value, choices):
     """Build a key whose value must be one of ``choices`` (lower-case search word -> stored value)."""
 
     def compile_value(value):
-        wanted = choices.get(value.strip().lower())
-        if wanted is None:
+        desired = choices.get(value.strip().lower())
+        if desired is None:
             raise SearchValueError(
                 "The {} search key takes one of {}, not '{}'.".format(key, ", ".join(sorted(choices)), value)
             )
-        return lambda item: get_value(item) == wanted
+        return lambda item: get_value(item) == desired
 
     return compile_value
 
@@ -125,8 +125,8 @@ def substring_key(get_text):
     """Build a key that matches when its value is a case-insensitive substring of one field."""
 
     def compile_value(value):
-        wanted = value.strip().lower()
-        return lambda item: wanted in (get_text(item) or "").lower()
+        desired = value.strip().lower()
+        return lambda item: desired in (get_text(item) or "").lower()
 
     return compile_value
 
@@ -135,8 +135,8 @@ def text_key(get_text):
     """Build a key that matches its value case-insensitively and exactly against one field."""
 
     def compile_value(value):
-        wanted = value.strip().lower()
-        return lambda item: (get_text(item) or "").lower() == wanted
+        desired = value.strip().lower()
+        return lambda item: (get_text(item) or "").lower() == desired
 
     return compile_value
 
@@ -148,12 +148,12 @@ def _split_comparison(value):
     return "=", value.strip()
 
 
-def _compare(operator, have, wanted):
+def _compare(operator, have, desired):
     if operator == "<":
-        return have < wanted
+        return have < desired
     if operator == ">":
-        return have > wanted
-    return have == wanted
+        return have > desired
+    return have == desired
 
 
 def number_key(key, get_number):
@@ -162,14 +162,14 @@ def number_key(key, get_number):
     def compile_value(value):
         operator, text = _split_comparison(value)
         try:
-            wanted = int(text)
+            desired = int(text)
         except ValueError as error:
             raise SearchValueError(
                 "The {key} search key needs a whole number such as {key}:<5, not '{value}'.".format(
                     key=key, value=value
                 )
             ) from error
-        return lambda item: _compare(operator, get_number(item), wanted)
+        return lambda item: _compare(operator, get_number(item), desired)
 
     return compile_value
 
@@ -186,8 +186,8 @@ def version_key(get_version):
 
     def compile_value(value):
         operator, text = _split_comparison(value)
-        wanted = _version_tuple(text)
-        if wanted is None:
+        desired = _version_tuple(text)
+        if desired is None:
             raise SearchValueError(
                 "The version search key needs a version such as version:<2024.8.0, not '{}'.".format(value)
             )
@@ -197,8 +197,8 @@ def version_key(get_version):
             if have is None:
                 return False
             if operator == "=":
-                return have[: len(wanted)] == wanted
-            return _compare(operator, have, wanted)
+                return have[: len(desired)] == desired
+            return _compare(operator, have, desired)
 
         return predicate
 
@@ -212,7 +212,7 @@ def bool_key(key, get_bool):
         text = value.strip().lower()
         if text not in ("true", "false"):
             raise SearchValueError("The {} search key takes true or false, not '{}'.".format(key, value))
-        wanted = text == "true"
-        return lambda item: bool(get_bool(item)) == wanted
+        desired = text == "true"
+        return lambda item: bool(get_bool(item)) == desired
 
     return compile_value

@@ -96,12 +96,12 @@ def listed_tags(org):
 
 def find_tag(ctx):
     """Return the listed registry entry for the name or ref in the path, or raise the 404 problem."""
-    wanted = ctx.params["nameOrRef"]
+    desired = ctx.params["nameOrRef"]
     entries, counts = listed_tags(ctx.org)
     for entry in entries:
-        if _matches(entry, wanted):
+        if _matches(entry, desired):
             return entry, counts
-    raise tag_not_found(wanted)
+    raise tag_not_found(desired)
 
 
 def _matches(entry, name_or_ref):

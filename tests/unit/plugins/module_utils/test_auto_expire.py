@@ -6,9 +6,9 @@ import pytest
 from ansible_collections.enclave.networks.plugins.module_utils._auto_expire import (
     auto_expire_matches,
     auto_expire_spec,
+    desired_auto_expire,
     format_timestamp,
     parse_timestamp,
-    wanted_auto_expire,
 )
 from ansible_collections.enclave.networks.plugins.module_utils._errors import EnclaveError
 
@@ -57,7 +57,7 @@ def test_format_timestamp():
 
 
 def test_wanted_auto_expire_body():
-    body = wanted_auto_expire(
+    body = desired_auto_expire(
         "enable_until",
         {"expiry": "2027-01-15T18:00:00+01:00", "time_zone_id": "Europe/London", "action": "revoke"},
         ACTIONS,
@@ -68,7 +68,7 @@ def test_wanted_auto_expire_body():
 
 def test_wanted_auto_expire_names_bad_value():
     with pytest.raises(EnclaveError) as caught:
-        wanted_auto_expire("enable_until", {"expiry": "soon", "time_zone_id": None, "action": "disable"}, ACTIONS)
+        desired_auto_expire("enable_until", {"expiry": "soon", "time_zone_id": None, "action": "disable"}, ACTIONS)
 
     assert "enable_until.expiry 'soon' is invalid" in str(caught.value)
 
@@ -84,7 +84,7 @@ WANTED = {"timeZoneId": None, "expiryDateTime": "2027-01-15T17:00:00Z", "expiryA
 
 
 @pytest.mark.parametrize(
-    "current, wanted, matches",
+    "current, desired, matches",
     [
         # The API's seven-digit form of the same instant matches.
         (
@@ -93,7 +93,7 @@ WANTED = {"timeZoneId": None, "expiryDateTime": "2027-01-15T17:00:00Z", "expiryA
             True,
         ),
         ({"timeZoneId": None, "expiryDateTime": "2027-01-15T18:00:00+01:00", "expiryAction": "disable"}, WANTED, True),
-        # A time zone counts only when wanted names one.
+        # A time zone counts only when desired names one.
         (
             {"timeZoneId": "Europe/London", "expiryDateTime": "2027-01-15T17:00:00Z", "expiryAction": "Disable"},
             WANTED,
@@ -110,5 +110,5 @@ WANTED = {"timeZoneId": None, "expiryDateTime": "2027-01-15T17:00:00Z", "expiryA
         (None, WANTED, False),
     ],
 )
-def test_auto_expire_matches(current, wanted, matches):
-    assert auto_expire_matches(current, wanted) is matches
+def test_auto_expire_matches(current, desired, matches):
+    assert auto_expire_matches(current, desired) is matches

@@ -39,9 +39,9 @@ def test_canonical_ports(text, expected):
 
 
 def test_acls_equal_after_port_normalising():
-    wanted = [{"protocol": "Tcp", "ports": "8000 - 8100", "description": None}]
+    desired = [{"protocol": "Tcp", "ports": "8000 - 8100", "description": None}]
     current = [{"protocol": "Tcp", "ports": "8000-8100", "description": ""}]
-    assert same_value("acls", wanted, current)
+    assert same_value("acls", desired, current)
 
 
 def test_acls_compare_in_order():
@@ -62,20 +62,20 @@ def test_trust_requirements_compare_ids_as_set():
 
 
 def test_allowed_ranges_compare_in_canonical_form():
-    wanted = [{"ipRange": "10.0.0.1 - 10.0.0.9", "description": None}]
+    desired = [{"ipRange": "10.0.0.1 - 10.0.0.9", "description": None}]
     current = [{"ipRange": "10.0.0.1-10.0.0.9", "description": None}]
-    assert same_value("gatewayAllowedIpRanges", wanted, current)
+    assert same_value("gatewayAllowedIpRanges", desired, current)
 
 
 def test_active_hours_days_compare_as_set():
-    wanted = {
+    desired = {
         "timeZoneId": "UTC",
         "daysOfWeek": ["Monday", "Friday"],
         "startTime": {"hours": 8, "minutes": 0},
         "endTime": {"hours": 17, "minutes": 0},
     }
-    current = dict(wanted, daysOfWeek=["Friday", "Monday"])
-    assert same_value("activeHours", wanted, current)
+    current = dict(desired, daysOfWeek=["Friday", "Monday"])
+    assert same_value("activeHours", desired, current)
     assert not same_value("activeHours", None, current)
 
 
@@ -151,7 +151,7 @@ def test_enable_action(model, enabled, auto_expire, expected):
 
 
 def test_settings_conditions_compare_as_multiset():
-    wanted = {
+    desired = {
         "configuration": {},
         "conditions": [
             {"type": "ip", "value": "10.0.0.1 - 10.0.0.9", "isBlocked": "true", "description": None},
@@ -165,19 +165,19 @@ def test_settings_conditions_compare_as_multiset():
             {"type": "ip", "value": "10.0.0.1-10.0.0.9", "isBlocked": "true", "description": None},
         ],
     }
-    assert same_settings(wanted, current)
+    assert same_settings(desired, current)
 
 
 def test_settings_configuration_differs():
-    wanted = {"configuration": {"authority": "google"}, "conditions": []}
+    desired = {"configuration": {"authority": "google"}, "conditions": []}
     current = {"configuration": {"authority": "portal"}, "conditions": []}
-    assert not same_settings(wanted, current)
+    assert not same_settings(desired, current)
 
 
 def test_settings_claim_values_keep_case():
-    wanted = {"configuration": {"authority": "portal"}, "conditions": [{"claim": "amr", "value": "mfa"}]}
+    desired = {"configuration": {"authority": "portal"}, "conditions": [{"claim": "amr", "value": "mfa"}]}
     current = {"configuration": {"authority": "portal"}, "conditions": [{"claim": "amr", "value": "MFA"}]}
-    assert not same_settings(wanted, current)
+    assert not same_settings(desired, current)
 
 
 def test_unique_match_lists_ids():

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import pytest
-from ansible_collections.enclave.networks.plugins.module_utils._tags import tag_names, wanted_tags
+from ansible_collections.enclave.networks.plugins.module_utils._tags import desired_tags, tag_names
 
 
 def test_tag_names_from_references_and_plain_names():
@@ -31,4 +31,4 @@ def test_tag_names_of_none():
     ],
 )
 def test_wanted_tags(current, tags, purge, expected):
-    assert wanted_tags(current, tags, purge) == expected
+    assert desired_tags(current, tags, purge) == expected
