@@ -13,7 +13,7 @@ import re
 # Short enough for a one-line failure message, long enough to recognise a proxy page.
 EXCERPT_LENGTH = 200
 
-# What a user can check for the statuses that usually come from the task's own settings.
+# Hints for the statuses that usually come from the task's own settings, such as a wrong token.
 STATUS_HINTS = {
     401: "Check api_token (or ENCLAVE_TOKEN), and that api_url is the API that issued the token.",
     403: "The token lacks a permission this request needs; use a token whose account may make this change.",

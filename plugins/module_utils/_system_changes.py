@@ -259,7 +259,7 @@ class SystemChanges:
         edits = {}
         for option, field in (("description", "description"), ("notes", "notes")):
             value = self.params[option]
-            # The API clears a field sent as null; an empty string asks for that.
+            # The API clears a field sent as null, so an empty string is sent as null.
             if value is not None and (model.get(field) or None) != (value or None):
                 edits[field] = value or None
         if self.params["tags"] is not None:

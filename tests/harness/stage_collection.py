@@ -1,6 +1,6 @@
 """Copy the collection's source files into DEST/ansible_collections/enclave/networks.
 
-ansible-test only runs inside a directory of that shape. The copy holds the files git tracks
+ansible-test only runs inside a directory of that shape. The copy contains the files git tracks
 plus new files that .gitignore does not exclude, so virtual environments and build output stay out.
 The copy gets a git repository of its own: ansible-test lists a collection's files through git,
 and the enclosing checkout ignores the build directory.

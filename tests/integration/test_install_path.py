@@ -53,7 +53,7 @@ def installed(tmp_path_factory):
     tarball = work / "enclave-networks-{0}.tar.gz".format(version)
     collections = work / "collections"
     # --force: without it, ansible-galaxy skips the install when ANSIBLE_COLLECTIONS_PATH already
-    # holds this version, as it does under `make integration`.
+    # contains this version, as it does under `make integration`.
     run([os.path.join(BIN, "ansible-galaxy"), "collection", "install", "--force", "-p", str(collections), str(tarball)])
     return tarball, collections
 
